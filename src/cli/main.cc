@@ -1,0 +1,52 @@
+// runw's command line. The wasm developer commands live under `runw wasm`.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+int Main(int argc, char** argv) {
+  CLI::App app{"runw: an OCI runtime for WebAssembly (WASI) and native containers", "runw"};
+  app.require_subcommand(1);
+  app.set_version_flag("-v,--version", std::string("runw version ") + kVersion);
+
+  CLI::App* wasm = app.add_subcommand("wasm", "Work with WebAssembly modules directly");
+  wasm->require_subcommand(1);
+
+  std::string validate_path;
+  CLI::App* validate = wasm->add_subcommand(
+      "validate", "Decode and validate a binary module; print FILE:0xOFFSET: message if invalid");
+  validate->add_option("file", validate_path, "the .wasm file")->required();
+
+  std::string spec_path;
+  bool spec_verbose = false;
+  CLI::App* spec = wasm->add_subcommand(
+      "spec-test", "Run one spec testsuite file converted by wast2json; print the tally");
+  spec->add_option("file", spec_path, "the .json file written by wast2json")->required();
+  spec->add_flag("--verbose", spec_verbose, "print every command's outcome");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (validate->parsed()) return runw::cli::WasmValidate(validate_path);
+  if (spec->parsed()) return runw::cli::WasmSpecTest(spec_path, spec_verbose);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "runw: internal error: %s\n", e.what());
+    return 125;
+  }
+}
