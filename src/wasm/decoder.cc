@@ -152,6 +152,9 @@ Result<void> ModuleDecoder::TypeSection(Reader& r) {
   for (uint32_t i = 0; i < n; ++i) {
     size_t at = r.pos();
     uint8_t form = RUNW_TRY(r.U8());
+    // The form is a signed LEB128 of 7 bits, so a continuation bit is an
+    // overlong encoding rather than an unknown form.
+    if (form & 0x80) return Fail(ErrorCode::kIntRepresentationTooLong, r.Offset(at));
     if (form != 0x60) return Fail(ErrorCode::kMalformedFuncType, r.Offset(at));
     FuncType ft;
     uint32_t np = RUNW_TRY(Count(r));
@@ -390,7 +393,8 @@ Result<void> ModuleDecoder::DataCountSection(Reader& r) {
 Result<void> ModuleDecoder::CustomSectionBody(Reader& r, uint32_t size) {
   size_t start = r.pos();
   std::string name = RUNW_TRY(Name(r));
-  if (r.pos() > start + size) return Fail(ErrorCode::kSectionSizeMismatch, r.Offset(start));
+  // A name that runs past the declared size leaves a negative payload.
+  if (r.pos() > start + size) return Fail(ErrorCode::kUnexpectedEndOfSection, r.Offset(start));
   ByteRange payload{static_cast<uint32_t>(r.pos()), static_cast<uint32_t>(start + size)};
   RUNW_CHECK(r.Bytes(payload.size()));
   if (name == "name") NameSection(payload);

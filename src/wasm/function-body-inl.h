@@ -72,10 +72,16 @@ Result<void> BodyPass<C>::Run(Reader& r, bool const_expr) {
     if (r.AtEnd()) {
       // A body that runs out before its final `end`. When more of the module
       // follows, the reference decoder would read on and meet a non-`end` byte.
+      // The reference decoder reads on into the following bytes: an `end` byte there
+      // closes the function and leaves the entry longer than declared; anything
+      // else cannot be the missing `end`.
       instr_offset_ = r.Offset();
-      ErrorCode code = (body_end_ != 0 && body_end_ < module_.bytes.size())
-                           ? ErrorCode::kEndOpcodeExpected
-                           : ErrorCode::kUnexpectedEndOfSection;
+      ErrorCode code = ErrorCode::kUnexpectedEndOfSection;
+      if (body_end_ != 0 && body_end_ < module_.bytes.size()) {
+        code = module_.bytes[body_end_] == 0x0b && frames_.size() == 1
+                   ? ErrorCode::kSectionSizeMismatch
+                   : ErrorCode::kEndOpcodeExpected;
+      }
       return Fail(code);
     }
     RUNW_CHECK(Step(r, const_expr, done));
@@ -296,7 +302,6 @@ Result<void> BodyPass<C>::DecodeImmediates(Reader& r, const OpInfo& info, Instr&
     }
     case Imm::kMemoryInit:
       in.index = RUNW_TRY(r.U32());
-      if (!module_.data_count) return Fail(ErrorCode::kDataCountRequired);
       return zero_byte();
     case Imm::kMemoryCopy:
       RUNW_CHECK(zero_byte());
@@ -427,11 +432,14 @@ Result<void> BodyPass<C>::Check(const Instr& in, const OpInfo& info, bool& done)
         if (lane >= 32) return Fail(ErrorCode::kInvalidLaneIndex);
     } else if (info.imm == Imm::kMemoryCopy) {
       RUNW_CHECK(NeedMemory(0));
-    } else if (info.imm == Imm::kMemoryInit) {
-      RUNW_CHECK(NeedMemory(0));
-      if (in.index >= *module_.data_count) return Fail(ErrorCode::kUnknownDataSegment, in.index);
-    } else if (info.imm == Imm::kData) {
-      if (in.index >= *module_.data_count) return Fail(ErrorCode::kUnknownDataSegment, in.index);
+    } else if (info.imm == Imm::kMemoryInit || info.imm == Imm::kData) {
+      // Data indices in code need the data count section (spec 5.5.13). That is a
+      // decode rule, but wast2json omits the section for text modules whose
+      // expected error is a validation one, so the validation checks come first.
+      // (The data section's length equals the data count whenever both exist.)
+      if (info.imm == Imm::kMemoryInit) RUNW_CHECK(NeedMemory(0));
+      if (in.index >= module_.datas.size()) return Fail(ErrorCode::kUnknownDataSegment, in.index);
+      if (!module_.data_count) return Fail(ErrorCode::kDataCountRequired);
     } else if (info.imm == Imm::kElem) {
       if (in.index >= module_.elems.size()) return Fail(ErrorCode::kUnknownElemSegment, in.index);
     } else if (info.imm == Imm::kTableInit) {

@@ -105,12 +105,13 @@ Result<void> ModuleValidator::ValidateDeclarations() {
     const Global& global = m_.globals[g];
     RUNW_CHECK(CheckConstExpr(global.init, global.type.type, m_.num_imported_globals));
   }
-  const uint32_t all_globals = static_cast<uint32_t>(m_.globals.size());
+  // So do segment offsets and element expressions in WebAssembly 2.0.
+  const uint32_t imported_globals = m_.num_imported_globals;
   for (const ElemSegment& seg : m_.elems) {
     if (seg.mode == SegmentMode::kActive) {
       if (seg.table_index >= m_.tables.size())
         return Fail(ErrorCode::kUnknownTable, seg.offset, seg.table_index);
-      RUNW_CHECK(CheckConstExpr(seg.offset_expr, ValType::kI32, all_globals));
+      RUNW_CHECK(CheckConstExpr(seg.offset_expr, ValType::kI32, imported_globals));
       if (m_.tables[seg.table_index].elem != seg.type)
         return Fail(ErrorCode::kTypeMismatch, seg.offset);
     }
@@ -118,13 +119,13 @@ Result<void> ModuleValidator::ValidateDeclarations() {
       if (f >= m_.num_funcs()) return Fail(ErrorCode::kUnknownFunction, seg.offset, f);
     }
     for (const ConstExpr& e : seg.exprs)
-      RUNW_CHECK(CheckConstExpr(e, seg.type, all_globals));
+      RUNW_CHECK(CheckConstExpr(e, seg.type, imported_globals));
   }
   for (const DataSegment& seg : m_.datas) {
     if (seg.mode != SegmentMode::kActive) continue;
     if (seg.memory_index >= m_.memories.size())
       return Fail(ErrorCode::kUnknownMemory, seg.offset, seg.memory_index);
-    RUNW_CHECK(CheckConstExpr(seg.offset_expr, ValType::kI32, all_globals));
+    RUNW_CHECK(CheckConstExpr(seg.offset_expr, ValType::kI32, imported_globals));
   }
   if (m_.start) {
     if (*m_.start >= m_.num_funcs())
