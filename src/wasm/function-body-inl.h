@@ -467,6 +467,8 @@ Result<void> BodyPass<C>::CheckSpecial(const Instr& in, bool& done) {
     case Opcode::kUnreachable:
       SetUnreachable();
       return {};
+    case Opcode::kNop:
+      return {};
     case Opcode::kBlock:
       return PushFrame(FrameKind::kBlock, in.block);
     case Opcode::kLoop:

@@ -14,9 +14,13 @@ class ModuleValidator {
   explicit ModuleValidator(const Module& m) : m_(m) {}
 
   Result<void> Validate();
+  Result<void> ValidateDeclarations();
+  const std::vector<bool>& declared_refs() {
+    CollectDeclaredRefs();
+    return declared_refs_;
+  }
 
  private:
-  Result<void> ValidateDeclarations();
   Result<void> ValidateBodies(bool validate);
   Result<void> CheckLimits(const Limits& l, uint64_t bound, ErrorCode too_large, uint32_t at);
   Result<void> CheckConstExpr(const ConstExpr& e, ValType type, uint32_t num_globals);
@@ -190,6 +194,14 @@ Result<void> ModuleValidator::Validate() {
 
 Result<void> ValidateModule(const Module& module) {
   return ModuleValidator(module).Validate();
+}
+
+Result<void> ValidateModuleDeclarations(const Module& module) {
+  return ModuleValidator(module).ValidateDeclarations();
+}
+
+std::vector<bool> DeclaredFuncRefs(const Module& module) {
+  return ModuleValidator(module).declared_refs();
 }
 
 Result<Module> LoadModule(std::span<const uint8_t> bytes) {

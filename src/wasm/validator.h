@@ -12,6 +12,12 @@ namespace runw::wasm {
 /// expects.
 Result<void> ValidateModule(const Module& module);
 
+/// The module-level part of ValidateModule: everything but the function bodies.
+Result<void> ValidateModuleDeclarations(const Module& module);
+
+/// C.refs (spec 3.4.10): which functions `ref.func` may name inside function bodies.
+std::vector<bool> DeclaredFuncRefs(const Module& module);
+
 /// Decodes and validates in one call.
 Result<Module> LoadModule(std::span<const uint8_t> bytes);
 

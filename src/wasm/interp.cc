@@ -1,0 +1,720 @@
+// The interpreter loop. See interp.h for the design and the code format.
+#include "wasm/interp.h"
+
+#include <cstring>
+#include <type_traits>
+
+#include "wasm/sem.h"
+
+namespace runw::wasm {
+namespace {
+
+#define RUNW_INLINE inline __attribute__((always_inline))
+
+template <typename T>
+RUNW_INLINE T Rd(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+RUNW_INLINE uint32_t U32(const uint8_t* pc, int k) {
+  return Rd<uint32_t>(pc + 8 + 4 * k);
+}
+
+// Typed access to slots. Scalars live in the low bytes of a slot; v128 spans two.
+template <typename T>
+RUNW_INLINE T Get(const Slot* fp, uint32_t s) {
+  if constexpr (std::is_same_v<T, uint32_t>) {
+    return static_cast<uint32_t>(fp[s]);
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    return fp[s];
+  } else {
+    T v;
+    std::memcpy(&v, fp + s, sizeof(T));
+    return v;
+  }
+}
+template <typename T>
+RUNW_INLINE void Put(Slot* fp, uint32_t s, T v) {
+  if constexpr (std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
+    fp[s] = v;
+  } else if constexpr (std::is_same_v<T, float>) {
+    fp[s] = std::bit_cast<uint32_t>(v);
+  } else {
+    std::memcpy(fp + s, &v, sizeof(T));
+  }
+}
+
+template <typename T>
+RUNW_INLINE T Load(const uint8_t* mem, uint64_t ea) {
+  T v;
+  std::memcpy(&v, mem + ea, sizeof(T));
+  return v;
+}
+template <typename T>
+RUNW_INLINE void Store(uint8_t* mem, uint64_t ea, T v) {
+  std::memcpy(mem + ea, &v, sizeof(T));
+}
+
+struct NoArg {};
+
+template <ValType t>
+using C = typename CType<t>::T;
+
+template <Opcode op>
+inline constexpr OpInfo kInfo = kOpTable[static_cast<uint16_t>(op)];
+
+// Memory access traits: the type in memory and the value type in the slot.
+// Narrow loads extend by conversion (signed memory types sign-extend).
+template <Opcode op>
+struct MemOp {
+  static constexpr bool kIsMem = false;
+};
+#define RUNW_MEMOP(name, is_load, M, V)    \
+  template <>                              \
+  struct MemOp<Opcode::k##name> {          \
+    static constexpr bool kIsMem = true;   \
+    static constexpr bool kLoad = is_load; \
+    using Mem = M;                         \
+    using Val = V;                         \
+  };
+RUNW_MEMOP(I32Load, true, uint32_t, uint32_t)
+RUNW_MEMOP(I64Load, true, uint64_t, uint64_t)
+RUNW_MEMOP(F32Load, true, float, float)
+RUNW_MEMOP(F64Load, true, double, double)
+RUNW_MEMOP(I32Load8S, true, int8_t, uint32_t)
+RUNW_MEMOP(I32Load8U, true, uint8_t, uint32_t)
+RUNW_MEMOP(I32Load16S, true, int16_t, uint32_t)
+RUNW_MEMOP(I32Load16U, true, uint16_t, uint32_t)
+RUNW_MEMOP(I64Load8S, true, int8_t, uint64_t)
+RUNW_MEMOP(I64Load8U, true, uint8_t, uint64_t)
+RUNW_MEMOP(I64Load16S, true, int16_t, uint64_t)
+RUNW_MEMOP(I64Load16U, true, uint16_t, uint64_t)
+RUNW_MEMOP(I64Load32S, true, int32_t, uint64_t)
+RUNW_MEMOP(I64Load32U, true, uint32_t, uint64_t)
+RUNW_MEMOP(I32Store, false, uint32_t, uint32_t)
+RUNW_MEMOP(I64Store, false, uint64_t, uint64_t)
+RUNW_MEMOP(F32Store, false, float, float)
+RUNW_MEMOP(F64Store, false, double, double)
+RUNW_MEMOP(I32Store8, false, uint8_t, uint32_t)
+RUNW_MEMOP(I32Store16, false, uint16_t, uint32_t)
+RUNW_MEMOP(I64Store8, false, uint8_t, uint64_t)
+RUNW_MEMOP(I64Store16, false, uint16_t, uint64_t)
+RUNW_MEMOP(I64Store32, false, uint32_t, uint64_t)
+RUNW_MEMOP(V128Load, true, V128, V128)
+RUNW_MEMOP(V128Store, false, V128, V128)
+#undef RUNW_MEMOP
+
+// SIMD loads that transform what they read: load-extend, splat and zero-fill.
+template <Opcode op>
+RUNW_INLINE bool SimdLoad(const uint8_t* mem, uint64_t ea, V128& out) {
+  using enum Opcode;
+  if constexpr (op == kV128Load8x8S) {
+    out = simd::V128Load8x8S(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load8x8U) {
+    out = simd::V128Load8x8U(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load16x4S) {
+    out = simd::V128Load16x4S(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load16x4U) {
+    out = simd::V128Load16x4U(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load32x2S) {
+    out = simd::V128Load32x2S(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load32x2U) {
+    out = simd::V128Load32x2U(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load8Splat) {
+    out = simd::I8x16Splat(Load<uint8_t>(mem, ea));
+  } else if constexpr (op == kV128Load16Splat) {
+    out = simd::I16x8Splat(Load<uint16_t>(mem, ea));
+  } else if constexpr (op == kV128Load32Splat) {
+    out = simd::I32x4Splat(Load<uint32_t>(mem, ea));
+  } else if constexpr (op == kV128Load64Splat) {
+    out = simd::I64x2Splat(Load<uint64_t>(mem, ea));
+  } else if constexpr (op == kV128Load32Zero) {
+    out = V128{};
+    out.SetLane<uint32_t>(0, Load<uint32_t>(mem, ea));
+  } else if constexpr (op == kV128Load64Zero) {
+    out = V128{};
+    out.SetLane<uint64_t>(0, Load<uint64_t>(mem, ea));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Lane memory access: v128.loadN_lane / v128.storeN_lane.
+template <Opcode op>
+struct LaneMem {
+  static constexpr bool kIs = false;
+};
+#define RUNW_LANEMEM(name, is_load, M)     \
+  template <>                              \
+  struct LaneMem<Opcode::k##name> {        \
+    static constexpr bool kIs = true;      \
+    static constexpr bool kLoad = is_load; \
+    using Mem = M;                         \
+  };
+RUNW_LANEMEM(V128Load8Lane, true, uint8_t)
+RUNW_LANEMEM(V128Load16Lane, true, uint16_t)
+RUNW_LANEMEM(V128Load32Lane, true, uint32_t)
+RUNW_LANEMEM(V128Load64Lane, true, uint64_t)
+RUNW_LANEMEM(V128Store8Lane, false, uint8_t)
+RUNW_LANEMEM(V128Store16Lane, false, uint16_t)
+RUNW_LANEMEM(V128Store32Lane, false, uint32_t)
+RUNW_LANEMEM(V128Store64Lane, false, uint64_t)
+#undef RUNW_LANEMEM
+
+constexpr bool SimdLoadKind(Opcode op) {
+  using enum Opcode;
+  switch (op) {
+    case kV128Load8x8S:
+    case kV128Load8x8U:
+    case kV128Load16x4S:
+    case kV128Load16x4U:
+    case kV128Load32x2S:
+    case kV128Load32x2U:
+    case kV128Load8Splat:
+    case kV128Load16Splat:
+    case kV128Load32Splat:
+    case kV128Load64Splat:
+    case kV128Load32Zero:
+    case kV128Load64Zero:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// extract_lane / replace_lane call simd.h's function of the same name.
+template <Opcode op>
+struct LaneFn;
+#define RUNW_LANE_kLane(name)            \
+  template <>                            \
+  struct LaneFn<Opcode::k##name> {       \
+    template <typename... A>             \
+    static RUNW_INLINE auto Do(A... a) { \
+      return simd::name(a...);           \
+    }                                    \
+  };
+#define RUNW_LANE_kNone(name)
+#define RUNW_LANE_kMemArg(name)
+#define RUNW_LANE_kMemArgLane(name)
+#define RUNW_LANE_kV128(name)
+#define RUNW_LANE_kShuffle(name)
+#define RUNW_OP(name, code, text, imm, sig, align) RUNW_LANE_##imm(name)
+#include "wasm/opcodes-simd.def"
+#undef RUNW_OP
+
+// Lane operations: extract_lane and replace_lane, by the lane immediate.
+template <Opcode op>
+constexpr bool IsLaneOp() {
+  return kOpTable[static_cast<uint16_t>(op)].imm == Imm::kLane;
+}
+
+// The size of an instruction run by an opcode handler.
+template <Opcode op>
+constexpr uint32_t OpcodeInstrSize() {
+  if constexpr (IsPure(op)) {
+    return 8 + 4 * (1 + kInfo<op>.num_params);
+  } else if constexpr (MemOp<op>::kIsMem || SimdLoadKind(op)) {
+    return 8 + 12;  // value-or-dst, addr, offset
+  } else if constexpr (LaneMem<op>::kIs) {
+    return 8 + 20;  // dst, addr, vec, offset, lane
+  } else if constexpr (IsLaneOp<op>()) {
+    return 8 + 4 * (2 + kInfo<op>.num_params);  // dst, params..., lane
+  } else {
+    return 0;
+  }
+}
+
+// Runs one instruction of the opcode-indexed kind; returns a trap code.
+template <Opcode op>
+RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
+  if constexpr (IsPure(op)) {
+    using R = C<kInfo<op>.result>;
+    auto arg = [&](auto k, auto tag) {
+      using T = decltype(tag);
+      return Get<T>(fp, U32(pc, k + 1));
+    };
+    NoArg none;
+    auto p0 = [&] {
+      if constexpr (kInfo<op>.num_params > 0)
+        return arg(0, C<kInfo<op>.params[0]>{});
+      else
+        return none;
+    }();
+    auto p1 = [&] {
+      if constexpr (kInfo<op>.num_params > 1)
+        return arg(1, C<kInfo<op>.params[1]>{});
+      else
+        return none;
+    }();
+    auto p2 = [&] {
+      if constexpr (kInfo<op>.num_params > 2)
+        return arg(2, C<kInfo<op>.params[2]>{});
+      else
+        return none;
+    }();
+    TrapCode trap = TrapCode::kOk;
+    R r;
+    if constexpr (Sem<op>::kTrap) {
+      r = static_cast<R>(Sem<op>::Do(p0, p1, p2, trap));
+      if (trap != TrapCode::kOk) return trap;
+    } else {
+      r = static_cast<R>(Sem<op>::Do(p0, p1, p2));
+    }
+    Put<R>(fp, U32(pc, 0), r);
+    pc += OpcodeInstrSize<op>();
+    return TrapCode::kOk;
+  } else if constexpr (MemOp<op>::kIsMem) {
+    using M = typename MemOp<op>::Mem;
+    using V = typename MemOp<op>::Val;
+    const uint64_t ea = uint64_t{Get<uint32_t>(fp, U32(pc, 1))} + U32(pc, 2);
+    if constexpr (MemOp<op>::kLoad) {
+      Put<V>(fp, U32(pc, 0), static_cast<V>(Load<M>(mem, ea)));
+    } else {
+      Store<M>(mem, ea, static_cast<M>(Get<V>(fp, U32(pc, 0))));
+    }
+    pc += OpcodeInstrSize<op>();
+    return TrapCode::kOk;
+  } else if constexpr (SimdLoadKind(op)) {
+    const uint64_t ea = uint64_t{Get<uint32_t>(fp, U32(pc, 1))} + U32(pc, 2);
+    V128 v;
+    SimdLoad<op>(mem, ea, v);
+    Put<V128>(fp, U32(pc, 0), v);
+    pc += OpcodeInstrSize<op>();
+    return TrapCode::kOk;
+  } else if constexpr (LaneMem<op>::kIs) {
+    using M = typename LaneMem<op>::Mem;
+    const uint64_t ea = uint64_t{Get<uint32_t>(fp, U32(pc, 1))} + U32(pc, 3);
+    V128 v = Get<V128>(fp, U32(pc, 2));
+    const uint32_t lane = U32(pc, 4);
+    if constexpr (LaneMem<op>::kLoad) {
+      v.SetLane<M>(lane, Load<M>(mem, ea));
+      Put<V128>(fp, U32(pc, 0), v);
+    } else {
+      Store<M>(mem, ea, v.Lane<M>(lane));
+    }
+    pc += OpcodeInstrSize<op>();
+    return TrapCode::kOk;
+  } else if constexpr (IsLaneOp<op>()) {
+    // extract_lane: (v) -> scalar; replace_lane: (v, x) -> v.
+    using R = C<kInfo<op>.result>;
+    const uint8_t lane = static_cast<uint8_t>(U32(pc, 1 + kInfo<op>.num_params));
+    V128 v = Get<V128>(fp, U32(pc, 1));
+    R r;
+    if constexpr (kInfo<op>.num_params == 1) {
+      r = static_cast<R>(LaneFn<op>::Do(v, lane));
+    } else {
+      r = LaneFn<op>::Do(v, Get<C<kInfo<op>.params[1]>>(fp, U32(pc, 2)), lane);
+    }
+    Put<R>(fp, U32(pc, 0), r);
+    pc += OpcodeInstrSize<op>();
+    return TrapCode::kOk;
+  } else {
+    // Never emitted by the lowering; reaching it would be a bug in runw.
+    return TrapCode::kInternal;
+  }
+}
+
+}  // namespace
+
+// Out-of-line helpers for the bulk memory and table instructions (spec 4.4.6-4.4.7);
+// they are not on hot paths and each checks bounds explicitly.
+namespace {
+
+LinearMemory& Mem0(ModuleInstance* inst) {
+  return *inst->memories[0]->memory;
+}
+
+TrapCode MemoryInit(ModuleInstance* inst, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
+  LinearMemory& m = Mem0(inst);
+  std::span<const uint8_t> data = inst->datas[seg];
+  if (uint64_t{s} + n > data.size() || !m.InBounds(d, n)) return TrapCode::kMemoryOutOfBounds;
+  if (n) std::memcpy(m.base() + d, data.data() + s, n);
+  return TrapCode::kOk;
+}
+
+TrapCode MemoryCopy(ModuleInstance* inst, uint32_t d, uint32_t s, uint32_t n) {
+  LinearMemory& m = Mem0(inst);
+  if (!m.InBounds(s, n) || !m.InBounds(d, n)) return TrapCode::kMemoryOutOfBounds;
+  if (n) std::memmove(m.base() + d, m.base() + s, n);
+  return TrapCode::kOk;
+}
+
+TrapCode MemoryFill(ModuleInstance* inst, uint32_t d, uint32_t v, uint32_t n) {
+  LinearMemory& m = Mem0(inst);
+  if (!m.InBounds(d, n)) return TrapCode::kMemoryOutOfBounds;
+  if (n) std::memset(m.base() + d, static_cast<int>(v & 0xff), n);
+  return TrapCode::kOk;
+}
+
+TrapCode TableInit(ModuleInstance* inst, uint32_t seg, uint32_t t, uint32_t d, uint32_t s,
+                   uint32_t n) {
+  std::vector<Ref>& table = inst->tables[t]->elems;
+  const std::vector<Ref>& elems = inst->elems[seg];
+  if (uint64_t{s} + n > elems.size() || uint64_t{d} + n > table.size())
+    return TrapCode::kTableOutOfBounds;
+  std::copy_n(elems.begin() + s, n, table.begin() + d);
+  return TrapCode::kOk;
+}
+
+TrapCode TableCopy(ModuleInstance* inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s,
+                   uint32_t n) {
+  std::vector<Ref>& dst = inst->tables[dt]->elems;
+  std::vector<Ref>& src = inst->tables[st]->elems;
+  if (uint64_t{s} + n > src.size() || uint64_t{d} + n > dst.size())
+    return TrapCode::kTableOutOfBounds;
+  if (n) std::memmove(dst.data() + d, src.data() + s, n * sizeof(Ref));
+  return TrapCode::kOk;
+}
+
+TrapCode TableFill(ModuleInstance* inst, uint32_t t, uint32_t i, Ref v, uint32_t n) {
+  std::vector<Ref>& table = inst->tables[t]->elems;
+  if (uint64_t{i} + n > table.size()) return TrapCode::kTableOutOfBounds;
+  std::fill_n(table.begin() + i, n, v);
+  return TrapCode::kOk;
+}
+
+const void* const* g_handlers = nullptr;
+
+// The interpreter proper. Called once with `entry == nullptr` to publish the
+// handler table, which needs the addresses of this function's labels.
+TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
+  static const void* table[kOpcodeSpace + static_cast<size_t>(IOp::kCount)];
+  if (entry == nullptr) {
+    for (auto& h : table)
+      h = &&L_Invalid;
+#define RUNW_OP(name, code, text, imm, sig, align) table[code] = &&L_##name;
+#include "wasm/opcodes.def"
+#undef RUNW_OP
+#define RUNW_IOP_LABEL(name) table[kOpcodeSpace + static_cast<size_t>(IOp::k##name)] = &&I_##name;
+    RUNW_IOPS(RUNW_IOP_LABEL)
+#undef RUNW_IOP_LABEL
+    g_handlers = table;
+    return TrapCode::kOk;
+  }
+
+  Thread& t = *thread;
+  const std::atomic<bool>& interrupt = t.interrupt_flag();
+  const Slot* const stack_end = t.stack_end();
+  const uint32_t max_depth = t.store().limits().max_call_depth;
+  const uint32_t base_depth = t.depth;
+  TrapCode trap = TrapCode::kOk;
+  ModuleInstance* inst = entry->module;
+  uint8_t* mem = inst->memory_base;
+  const uint8_t* pc;
+  const FuncInst* callee = entry;
+  Slot* nfp = fp;
+  const uint8_t* ret_pc = nullptr;
+
+#define NEXT() goto* Rd<const void*>(pc)
+#define TRAP(code) \
+  do {             \
+    trap = (code); \
+    goto on_trap;  \
+  } while (0)
+
+  goto enter;
+
+#define RUNW_OP(name, code, text, imm, sig, align)    \
+  L_##name : {                                        \
+    TrapCode tc = Step<Opcode::k##name>(fp, pc, mem); \
+    if (tc != TrapCode::kOk) [[unlikely]]             \
+      TRAP(tc);                                       \
+    NEXT();                                           \
+  }
+#include "wasm/opcodes.def"
+#undef RUNW_OP
+
+L_Invalid:
+  TRAP(TrapCode::kInternal);
+
+I_Copy64:
+  fp[U32(pc, 0)] = fp[U32(pc, 1)];
+  pc += 16;
+  NEXT();
+I_Copy128: {
+  const Slot* src = fp + U32(pc, 1);
+  Slot* dst = fp + U32(pc, 0);
+  dst[0] = src[0];
+  dst[1] = src[1];
+  pc += 16;
+  NEXT();
+}
+I_Const64:
+  fp[U32(pc, 0)] = Rd<uint64_t>(pc + 12);
+  pc += 20;
+  NEXT();
+I_Const128:
+  std::memcpy(fp + U32(pc, 0), pc + 12, 16);
+  pc += 28;
+  NEXT();
+I_Br:
+  pc += Rd<int32_t>(pc + 8);
+  NEXT();
+I_BrLoop:
+  if (interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+    TRAP(TrapCode::kInterrupted);
+  pc += Rd<int32_t>(pc + 8);
+  NEXT();
+I_BrIf:
+  if (static_cast<uint32_t>(fp[U32(pc, 0)]) != 0) {
+    pc += Rd<int32_t>(pc + 12);
+  } else {
+    pc += 16;
+  }
+  NEXT();
+I_BrIfNot:
+  if (static_cast<uint32_t>(fp[U32(pc, 0)]) == 0) {
+    pc += Rd<int32_t>(pc + 12);
+  } else {
+    pc += 16;
+  }
+  NEXT();
+I_BrIfLoop:
+  if (static_cast<uint32_t>(fp[U32(pc, 0)]) != 0) {
+    if (interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+      TRAP(TrapCode::kInterrupted);
+    pc += Rd<int32_t>(pc + 12);
+  } else {
+    pc += 16;
+  }
+  NEXT();
+I_BrTable: {
+  uint32_t i = static_cast<uint32_t>(fp[U32(pc, 0)]);
+  const uint32_t n = U32(pc, 1);
+  if (i > n) i = n;
+  pc += Rd<int32_t>(pc + 16 + 4 * i);
+  NEXT();
+}
+I_Return: {
+  const Thread::CallFrame& cf = t.frames[--t.depth];
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if (cf.ret_pc == nullptr) return TrapCode::kOk;
+  pc = cf.ret_pc;
+  fp = cf.fp;
+  inst = cf.inst;
+  mem = inst->memory_base;
+  NEXT();
+}
+I_Call:
+  callee = inst->funcs[U32(pc, 0)];
+  nfp = fp + U32(pc, 1);
+  ret_pc = pc + 16;
+  goto call;
+I_CallIndirect: {
+  TableInst* table_inst = inst->tables[U32(pc, 1)];
+  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 2)]);
+  if (i >= table_inst->elems.size()) [[unlikely]] {
+    t.trap_index = i;
+    TRAP(TrapCode::kUndefinedElement);
+  }
+  callee = reinterpret_cast<const FuncInst*>(table_inst->elems[i]);
+  if (callee == nullptr) [[unlikely]] {
+    t.trap_index = i;
+    TRAP(TrapCode::kUninitializedElement);
+  }
+  if (callee->type_id != inst->type_ids[U32(pc, 0)]) TRAP(TrapCode::kIndirectCallTypeMismatch);
+  nfp = fp + U32(pc, 3);
+  ret_pc = pc + 24;
+  goto call;
+}
+I_Trap:
+  TRAP(static_cast<TrapCode>(U32(pc, 0)));
+I_Select64:
+  fp[U32(pc, 0)] = static_cast<uint32_t>(fp[U32(pc, 3)]) ? fp[U32(pc, 1)] : fp[U32(pc, 2)];
+  pc += 24;
+  NEXT();
+I_Select128: {
+  const Slot* src = fp + (static_cast<uint32_t>(fp[U32(pc, 3)]) ? U32(pc, 1) : U32(pc, 2));
+  Slot* dst = fp + U32(pc, 0);
+  const Slot lo = src[0], hi = src[1];
+  dst[0] = lo;
+  dst[1] = hi;
+  pc += 24;
+  NEXT();
+}
+I_RefIsNull:
+  fp[U32(pc, 0)] = fp[U32(pc, 1)] == 0 ? 1 : 0;
+  pc += 16;
+  NEXT();
+I_RefFunc:
+  fp[U32(pc, 0)] = reinterpret_cast<Slot>(inst->funcs[U32(pc, 1)]);
+  pc += 16;
+  NEXT();
+I_GlobalGet64:
+  fp[U32(pc, 0)] = inst->globals[U32(pc, 1)]->value[0];
+  pc += 16;
+  NEXT();
+I_GlobalGet128: {
+  const GlobalInst* g = inst->globals[U32(pc, 1)];
+  fp[U32(pc, 0)] = g->value[0];
+  fp[U32(pc, 0) + 1] = g->value[1];
+  pc += 16;
+  NEXT();
+}
+I_GlobalSet64:
+  inst->globals[U32(pc, 0)]->value[0] = fp[U32(pc, 1)];
+  pc += 16;
+  NEXT();
+I_GlobalSet128: {
+  GlobalInst* g = inst->globals[U32(pc, 0)];
+  g->value[0] = fp[U32(pc, 1)];
+  g->value[1] = fp[U32(pc, 1) + 1];
+  pc += 16;
+  NEXT();
+}
+I_MemorySize:
+  fp[U32(pc, 0)] = Mem0(inst).pages();
+  pc += 12;
+  NEXT();
+I_MemoryGrow:
+  fp[U32(pc, 0)] = Mem0(inst).Grow(static_cast<uint32_t>(fp[U32(pc, 1)]));
+  pc += 16;
+  NEXT();
+I_MemoryInit: {
+  TrapCode tc =
+      MemoryInit(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]),
+                 static_cast<uint32_t>(fp[U32(pc, 2)]), static_cast<uint32_t>(fp[U32(pc, 3)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 24;
+  NEXT();
+}
+I_DataDrop:
+  inst->datas[U32(pc, 0)] = {};
+  pc += 12;
+  NEXT();
+I_MemoryCopy: {
+  TrapCode tc =
+      MemoryCopy(inst, static_cast<uint32_t>(fp[U32(pc, 0)]), static_cast<uint32_t>(fp[U32(pc, 1)]),
+                 static_cast<uint32_t>(fp[U32(pc, 2)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 20;
+  NEXT();
+}
+I_MemoryFill: {
+  TrapCode tc =
+      MemoryFill(inst, static_cast<uint32_t>(fp[U32(pc, 0)]), static_cast<uint32_t>(fp[U32(pc, 1)]),
+                 static_cast<uint32_t>(fp[U32(pc, 2)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 20;
+  NEXT();
+}
+I_TableGet: {
+  const std::vector<Ref>& elems = inst->tables[U32(pc, 1)]->elems;
+  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 2)]);
+  if (i >= elems.size()) TRAP(TrapCode::kTableOutOfBounds);
+  fp[U32(pc, 0)] = elems[i];
+  pc += 20;
+  NEXT();
+}
+I_TableSet: {
+  std::vector<Ref>& elems = inst->tables[U32(pc, 0)]->elems;
+  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 1)]);
+  if (i >= elems.size()) TRAP(TrapCode::kTableOutOfBounds);
+  elems[i] = fp[U32(pc, 2)];
+  pc += 20;
+  NEXT();
+}
+I_TableInit: {
+  TrapCode tc =
+      TableInit(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
+                static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 28;
+  NEXT();
+}
+I_ElemDrop:
+  inst->elems[U32(pc, 0)].clear();
+  pc += 12;
+  NEXT();
+I_TableCopy: {
+  TrapCode tc =
+      TableCopy(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
+                static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 28;
+  NEXT();
+}
+I_TableGrow:
+  fp[U32(pc, 0)] =
+      inst->tables[U32(pc, 1)]->Grow(static_cast<uint32_t>(fp[U32(pc, 3)]), fp[U32(pc, 2)]);
+  pc += 24;
+  NEXT();
+I_TableSize:
+  fp[U32(pc, 0)] = inst->tables[U32(pc, 1)]->elems.size();
+  pc += 16;
+  NEXT();
+I_TableFill: {
+  TrapCode tc = TableFill(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]), fp[U32(pc, 2)],
+                          static_cast<uint32_t>(fp[U32(pc, 3)]));
+  if (tc != TrapCode::kOk) TRAP(tc);
+  pc += 24;
+  NEXT();
+}
+I_Shuffle: {
+  V128 r = simd::I8x16Shuffle(Get<V128>(fp, U32(pc, 1)), Get<V128>(fp, U32(pc, 2)), pc + 20);
+  Put<V128>(fp, U32(pc, 0), r);
+  pc += 36;
+  NEXT();
+}
+
+call:
+  // `callee` is to be called with its frame at `nfp`; `ret_pc` is where to resume.
+  if (interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+    TRAP(TrapCode::kInterrupted);
+  if (const CompiledFunc* code = callee->code) {
+    if (t.depth >= max_depth || nfp + code->frame_slots > stack_end) [[unlikely]]
+      TRAP(TrapCode::kCallStackExhausted);
+    t.frames[t.depth++] = Thread::CallFrame{ret_pc, fp, inst, callee};
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    std::memset(nfp + code->param_slots, 0, code->local_slots * sizeof(Slot));
+    fp = nfp;
+    inst = callee->module;
+    mem = inst->memory_base;
+    pc = code->code.data();
+    NEXT();
+  } else {
+    HostCall call{t, *callee};
+    t.stack_top = nfp + std::max(callee->param_slots, callee->result_slots);
+    TrapCode tc = callee->host(callee->host_data, call, nfp);
+    if (tc != TrapCode::kOk) TRAP(tc);
+    pc = ret_pc;
+    NEXT();
+  }
+
+enter:
+  // The entry function: its frame is the first, with no return address.
+  ret_pc = nullptr;
+  goto call;
+
+on_trap:
+  t.backtrace_.clear();
+  for (uint32_t i = t.depth; i-- > base_depth;)
+    t.backtrace_.push_back(t.frames[i].func);
+  t.depth = base_depth;
+  return trap;
+
+#undef NEXT
+#undef TRAP
+}
+
+}  // namespace
+
+const void* const* HandlerTable() {
+  // Run() publishes its label addresses when called without a function.
+  static const void* const* table = (Run(nullptr, nullptr, nullptr), g_handlers);
+  return table;
+}
+
+bool HasOpcodeHandler(Opcode op) {
+  return IsPure(op) || kOpTable[static_cast<uint16_t>(op)].imm == Imm::kLane ||
+         kOpTable[static_cast<uint16_t>(op)].imm == Imm::kMemArg ||
+         kOpTable[static_cast<uint16_t>(op)].imm == Imm::kMemArgLane;
+}
+
+TrapCode Execute(Thread& thread, const FuncInst& func, Slot* fp) {
+  return Run(&thread, &func, fp);
+}
+
+}  // namespace runw::wasm

@@ -1,0 +1,104 @@
+// The interpreter's internal code and its entry point.
+//
+// Design. Function bodies are lowered once (lower.cc), during the same pass that
+// validates them, to a register-style code over the function's frame:
+//
+//   frame = [ params | declared locals | operand temporaries ]   (64-bit slots)
+//
+// Every wasm operand-stack position has a fixed home slot, because the stack height
+// at each instruction is known statically. An instruction names its operands and
+// its result by slot number, so `local.get`s and constants usually cost nothing
+// (the consumer reads the local's slot directly) and a result is often written
+// straight into the local that a following `local.set` names.
+//
+// An instruction is an 8-byte handler address followed by its operands (u32 slot
+// numbers, u32 indices, i32 branch displacements relative to the instruction's
+// first byte, and literal constants). Dispatch is direct threading: each handler
+// ends by jumping to the address at the start of the next instruction (computed
+// goto), with no decoding, bounds or stack-height checks at run time.
+//
+// Calls need no copying: the arguments already sit in consecutive temporaries of
+// the caller, and the callee's frame starts at the first of them, so its params are
+// those slots; its results are left in the same place. Return addresses and saved
+// frame pointers live on a separate call stack in the Thread.
+//
+// Linear memory needs no bounds checks: it sits in a guarded 8 GiB reservation
+// (memory.h) and a fault there becomes the "out of bounds memory access" trap.
+// Loops check the Thread's interrupt flag on every back-edge, and calls check the
+// depth and the room left on the value stack, so neither a runaway loop nor deep
+// recursion can take the host process down.
+#pragma once
+
+#include <cstdint>
+
+#include "wasm/opcodes.h"
+#include "wasm/runtime.h"
+
+namespace runw::wasm {
+
+// Handlers that do not correspond one-to-one to a wasm opcode.
+#define RUNW_IOPS(X) \
+  X(Copy64)          \
+  X(Copy128)         \
+  X(Const64)         \
+  X(Const128)        \
+  X(Br)              \
+  X(BrLoop)          \
+  X(BrIf)            \
+  X(BrIfNot)         \
+  X(BrIfLoop)        \
+  X(BrTable)         \
+  X(Return)          \
+  X(Call)            \
+  X(CallIndirect)    \
+  X(Trap)            \
+  X(Select64)        \
+  X(Select128)       \
+  X(RefIsNull)       \
+  X(RefFunc)         \
+  X(GlobalGet64)     \
+  X(GlobalGet128)    \
+  X(GlobalSet64)     \
+  X(GlobalSet128)    \
+  X(MemorySize)      \
+  X(MemoryGrow)      \
+  X(MemoryInit)      \
+  X(DataDrop)        \
+  X(MemoryCopy)      \
+  X(MemoryFill)      \
+  X(TableGet)        \
+  X(TableSet)        \
+  X(TableInit)       \
+  X(ElemDrop)        \
+  X(TableCopy)       \
+  X(TableGrow)       \
+  X(TableSize)       \
+  X(TableFill)       \
+  X(Shuffle)
+
+enum class IOp : uint16_t {
+#define RUNW_IOP_ENUM(name) k##name,
+  RUNW_IOPS(RUNW_IOP_ENUM)
+#undef RUNW_IOP_ENUM
+      kCount
+};
+
+/// Handler addresses: [0, kOpcodeSpace) by wasm opcode (for the instructions the
+/// interpreter runs by signature, memory access or lane), then one per IOp.
+const void* const* HandlerTable();
+inline const void* HandlerFor(Opcode op) {
+  return HandlerTable()[static_cast<uint16_t>(op)];
+}
+inline const void* HandlerFor(IOp op) {
+  return HandlerTable()[kOpcodeSpace + static_cast<uint16_t>(op)];
+}
+
+/// Whether the opcode is run by a handler in the opcode-indexed part of the table
+/// (fixed-signature operations, memory accesses, lane operations).
+bool HasOpcodeHandler(Opcode op);
+
+/// Runs wasm function `func` whose frame starts at `fp` (its arguments in place).
+/// Its results are left at fp[0..).
+TrapCode Execute(Thread& thread, const FuncInst& func, Slot* fp);
+
+}  // namespace runw::wasm

@@ -1,0 +1,800 @@
+// The lowering consumer of the function-body pass: turns each validated
+// instruction into interpreter code over frame slots (see interp.h).
+//
+// The lowering keeps a virtual operand stack. An entry is a value in its home slot
+// (a temporary fixed by its stack position), a reference to a local's slot, or a
+// 64-bit constant not yet written anywhere. Consumers read locals in place; an
+// entry is "materialized" into its home only when that is needed: before control
+// flow joins (block, loop, if, else, branches), before a local it names is
+// overwritten, and for call arguments, which must sit in consecutive homes because
+// the callee's frame starts at the first of them. The result of the instruction
+// just emitted can be redirected into the local that a following local.set or
+// local.tee names, which removes most copies from ordinary code.
+#include "wasm/lower.h"
+
+#include <cstring>
+
+#include "wasm/function-body.h"
+#include "wasm/interp.h"
+#include "wasm/validator.h"
+
+namespace runw::wasm {
+namespace {
+
+class Lowerer {
+ public:
+  Lowerer(const Module& m, uint32_t func_index, const Code& code);
+
+  void OnInstr(const Instr& in);
+  CompiledFunc Finish();
+
+ private:
+  enum class Kind : uint8_t { kTemp, kLocal, kConst };
+  struct Entry {
+    ValType type;
+    Kind kind;
+    uint32_t home;  // the slot this stack position owns
+    uint32_t src;   // kLocal: the local's slot
+    uint64_t bits;  // kConst: the value
+  };
+  struct Fixup {
+    uint32_t instr;  // start of the branch instruction
+    uint32_t field;  // position of its i32 displacement
+  };
+  struct Ctrl {
+    Opcode kind;      // kBlock, kLoop, kIf, kElse, or kNop for the function
+    uint32_t height;  // stack entries below the block's params
+    std::span<const ValType> params;
+    std::span<const ValType> results;
+    uint32_t loop_start = 0;
+    Fixup else_fixup{0, 0};
+    bool has_else_fixup = false;
+    bool dead = false;
+    std::vector<Fixup> fixups;
+  };
+
+  // Code emission.
+  uint32_t Here() const { return static_cast<uint32_t>(code_.size()); }
+  void Op(const void* handler) {
+    fusable_ = false;
+    Put(handler);
+  }
+  void Op(IOp op) { Op(HandlerFor(op)); }
+  template <typename T>
+  void Put(T v) {
+    size_t at = code_.size();
+    code_.resize(at + sizeof(T));
+    std::memcpy(code_.data() + at, &v, sizeof(T));
+  }
+  void U32(uint32_t v) { Put(v); }
+  void PatchI32(uint32_t at, int32_t v) { std::memcpy(code_.data() + at, &v, 4); }
+  void PatchU32(uint32_t at, uint32_t v) { std::memcpy(code_.data() + at, &v, 4); }
+  // Records that the instruction just emitted wrote its result to `slot` through
+  // the operand at `field`, so a following local.set may redirect it.
+  void MarkResult(uint32_t field, uint32_t slot) {
+    fusable_ = true;
+    last_dst_field_ = field;
+    last_dst_slot_ = slot;
+  }
+
+  // The virtual stack.
+  uint32_t NextHome() const {
+    return stack_.empty() ? temp_base_ : stack_.back().home + SlotsOf(stack_.back().type);
+  }
+  uint32_t PushTemp(ValType t) {
+    uint32_t home = NextHome();
+    stack_.push_back(Entry{t, Kind::kTemp, home, 0, 0});
+    max_slots_ = std::max(max_slots_, home + SlotsOf(t));
+    return home;
+  }
+  void PushLocal(uint32_t local) {
+    uint32_t home = NextHome();
+    ValType t = local_types_[local];
+    stack_.push_back(Entry{t, Kind::kLocal, home, local_slots_[local], 0});
+    max_slots_ = std::max(max_slots_, home + SlotsOf(t));
+  }
+  void PushConst(ValType t, uint64_t bits) {
+    uint32_t home = NextHome();
+    stack_.push_back(Entry{t, Kind::kConst, home, 0, bits});
+    max_slots_ = std::max(max_slots_, home + 1);
+  }
+  void Materialize(Entry& e);
+  void MaterializeTop(size_t n) {
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i)
+      Materialize(stack_[i]);
+  }
+  void MaterializeAll() { MaterializeTop(stack_.size()); }
+  void MaterializeLocal(uint32_t slot) {
+    for (Entry& e : stack_)
+      if (e.kind == Kind::kLocal && e.src == slot) Materialize(e);
+  }
+  uint32_t Src(Entry& e) {
+    if (e.kind == Kind::kConst) Materialize(e);
+    return e.kind == Kind::kLocal ? e.src : e.home;
+  }
+  uint32_t PopSrc() {
+    uint32_t s = Src(stack_.back());
+    stack_.pop_back();
+    return s;
+  }
+  void EmitCopy(ValType t, uint32_t dst, uint32_t src) {
+    if (dst == src) return;
+    Op(t == ValType::kV128 ? IOp::kCopy128 : IOp::kCopy64);
+    U32(dst);
+    U32(src);
+  }
+
+  // Control.
+  void Bind(std::vector<Fixup>& fixups, uint32_t target) {
+    for (const Fixup& f : fixups)
+      PatchI32(f.field, static_cast<int32_t>(target - f.instr));
+    fixups.clear();
+    fusable_ = false;
+  }
+  void EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond);
+  bool MoveBranchValues(const Ctrl& target, bool emit);
+  void BranchTo(Ctrl& target);
+  void BranchIf(Ctrl& target, uint32_t cond);
+  void BranchTable(const Instr& in, uint32_t index);
+  void EmitReturn();
+  void EnterBlock(const Instr& in);
+  void Else();
+  void End();
+  void Resolve(const BlockType& bt, std::span<const ValType>& params,
+               std::span<const ValType>& results) const;
+  Ctrl& Label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  void SetDead() {
+    stack_.resize(ctrls_.back().height);
+    ctrls_.back().dead = true;
+  }
+
+  void Generic(const Instr& in, const OpInfo& info);
+  void Special(const Instr& in);
+
+  const Module& m_;
+  const FuncType& type_;
+  std::vector<ValType> local_types_;
+  std::vector<uint32_t> local_slots_;
+  uint32_t param_slots_ = 0;
+  uint32_t temp_base_ = 0;
+  uint32_t max_slots_ = 0;
+  uint32_t func_index_;
+
+  std::vector<uint8_t> code_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t dead_nesting_ = 0;  // blocks opened inside unreachable code
+  bool fusable_ = false;
+  uint32_t last_dst_field_ = 0;
+  uint32_t last_dst_slot_ = 0;
+};
+
+Lowerer::Lowerer(const Module& m, uint32_t func_index, const Code& code)
+    : m_(m), type_(m.func_type(func_index)), func_index_(func_index) {
+  uint32_t slot = 0;
+  for (ValType t : type_.params) {
+    local_types_.push_back(t);
+    local_slots_.push_back(slot);
+    slot += SlotsOf(t);
+  }
+  param_slots_ = slot;
+  for (const LocalRun& run : code.locals) {
+    for (uint32_t i = 0; i < run.count; ++i) {
+      local_types_.push_back(run.type);
+      local_slots_.push_back(slot);
+      slot += SlotsOf(run.type);
+    }
+  }
+  temp_base_ = slot;
+  max_slots_ = std::max(slot, SlotsOf(type_.results));
+  Ctrl fn;
+  fn.kind = Opcode::kNop;
+  fn.height = 0;
+  fn.results = type_.results;
+  ctrls_.push_back(std::move(fn));
+}
+
+void Lowerer::Materialize(Entry& e) {
+  switch (e.kind) {
+    case Kind::kTemp:
+      return;
+    case Kind::kLocal:
+      EmitCopy(e.type, e.home, e.src);
+      break;
+    case Kind::kConst:
+      Op(IOp::kConst64);
+      U32(e.home);
+      Put(e.bits);
+      break;
+  }
+  e.kind = Kind::kTemp;
+}
+
+void Lowerer::Resolve(const BlockType& bt, std::span<const ValType>& params,
+                      std::span<const ValType>& results) const {
+  params = {};
+  results = {};
+  if (bt.form == BlockType::Form::kSingle) {
+    results = body_detail::SingleSpan(bt.single);
+  } else if (bt.form == BlockType::Form::kIndex) {
+    params = m_.types[bt.type_index].params;
+    results = m_.types[bt.type_index].results;
+  }
+}
+
+// Moves the top `arity` values into the homes the target label expects them in.
+// Returns whether any copy is needed; emits them only when `emit`.
+bool Lowerer::MoveBranchValues(const Ctrl& target, bool emit) {
+  std::span<const ValType> types = target.kind == Opcode::kLoop ? target.params : target.results;
+  const size_t n = types.size();
+  if (n == 0) return false;
+  const size_t from = stack_.size() - n;
+  if (from == target.height) return false;  // already in place
+  if (!emit) return true;
+  uint32_t dst = stack_[target.height].home;
+  for (size_t k = 0; k < n; ++k) {
+    EmitCopy(types[k], dst, stack_[from + k].home);
+    dst += SlotsOf(types[k]);
+  }
+  return true;
+}
+
+void Lowerer::EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond) {
+  const uint32_t start = Here();
+  Op(op);
+  if (cond) U32(*cond);
+  const uint32_t field = Here();
+  U32(0);
+  if (target.kind == Opcode::kLoop) {
+    PatchI32(field, static_cast<int32_t>(target.loop_start - start));
+  } else {
+    target.fixups.push_back(Fixup{start, field});
+  }
+}
+
+void Lowerer::EmitReturn() {
+  const size_t n = type_.results.size();
+  MaterializeTop(n);
+  uint32_t dst = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const Entry& e = stack_[stack_.size() - n + k];
+    if (n == 1 && fusable_ && last_dst_slot_ == e.home) {
+      // The value was just computed: compute it straight into the result slot.
+      PatchU32(last_dst_field_, 0);
+    } else {
+      EmitCopy(e.type, dst, e.home);
+    }
+    dst += SlotsOf(e.type);
+  }
+  Op(IOp::kReturn);
+}
+
+void Lowerer::BranchTo(Ctrl& target) {
+  if (&target == &ctrls_.front()) return EmitReturn();
+  std::span<const ValType> types = target.kind == Opcode::kLoop ? target.params : target.results;
+  MaterializeTop(types.size());
+  MoveBranchValues(target, true);
+  EmitJump(target.kind == Opcode::kLoop ? IOp::kBrLoop : IOp::kBr, target, std::nullopt);
+}
+
+void Lowerer::BranchIf(Ctrl& target, uint32_t cond) {
+  std::span<const ValType> types = target.kind == Opcode::kLoop ? target.params : target.results;
+  MaterializeTop(types.size());
+  if (&target == &ctrls_.front() || MoveBranchValues(target, false)) {
+    // Values must move (or the function returns): skip over the moves when the
+    // condition is false.
+    const uint32_t start = Here();
+    Op(IOp::kBrIfNot);
+    U32(cond);
+    const uint32_t field = Here();
+    U32(0);
+    BranchTo(target);
+    PatchI32(field, static_cast<int32_t>(Here() - start));
+    fusable_ = false;
+    return;
+  }
+  EmitJump(target.kind == Opcode::kLoop ? IOp::kBrIfLoop : IOp::kBrIf, target, cond);
+}
+
+void Lowerer::BranchTable(const Instr& in, uint32_t index) {
+  Ctrl& def = Label(in.index);
+  const size_t arity = (def.kind == Opcode::kLoop ? def.params : def.results).size();
+  MaterializeTop(arity);
+  const uint32_t start = Here();
+  const uint32_t n = static_cast<uint32_t>(in.targets.size());
+  Op(IOp::kBrTable);
+  U32(index);
+  U32(n);
+  const uint32_t table = Here();
+  for (uint32_t i = 0; i <= n; ++i)
+    U32(0);
+  // Each entry jumps straight to its label, or to a stub after the table that moves
+  // values, returns, or checks for interrupts before going back to a loop.
+  for (uint32_t i = 0; i <= n; ++i) {
+    Ctrl& target = Label(i < n ? in.targets[i] : in.index);
+    const uint32_t field = table + 4 * i;
+    const bool direct = &target != &ctrls_.front() && target.kind != Opcode::kLoop &&
+                        !MoveBranchValues(target, false);
+    if (direct) {
+      target.fixups.push_back(Fixup{start, field});
+    } else {
+      PatchI32(field, static_cast<int32_t>(Here() - start));
+      BranchTo(target);
+    }
+  }
+}
+
+void Lowerer::EnterBlock(const Instr& in) {
+  Ctrl c;
+  c.kind = in.op;
+  Resolve(in.block, c.params, c.results);
+  if (in.op == Opcode::kIf) {
+    const uint32_t cond = PopSrc();
+    MaterializeAll();
+    const uint32_t start = Here();
+    Op(IOp::kBrIfNot);
+    U32(cond);
+    c.else_fixup = Fixup{start, Here()};
+    c.has_else_fixup = true;
+    U32(0);
+  } else {
+    MaterializeAll();
+  }
+  c.height = static_cast<uint32_t>(stack_.size() - c.params.size());
+  if (in.op == Opcode::kLoop) {
+    c.loop_start = Here();
+    fusable_ = false;
+  }
+  ctrls_.push_back(std::move(c));
+}
+
+void Lowerer::Else() {
+  Ctrl& c = ctrls_.back();
+  if (!c.dead) {
+    MaterializeTop(c.results.size());
+    EmitJump(IOp::kBr, c, std::nullopt);
+  }
+  std::vector<Fixup> else_target{c.else_fixup};
+  Bind(else_target, Here());
+  c.has_else_fixup = false;
+  c.kind = Opcode::kElse;
+  c.dead = false;
+  // The params are still in their homes: only one of the branches runs.
+  stack_.resize(c.height);
+  for (ValType t : c.params)
+    PushTemp(t);
+}
+
+void Lowerer::End() {
+  Ctrl& c = ctrls_.back();
+  if (ctrls_.size() == 1) {
+    if (!c.dead) EmitReturn();
+    ctrls_.pop_back();
+    return;
+  }
+  if (!c.dead) MaterializeTop(c.results.size());
+  if (c.has_else_fixup) {
+    // An `if` without `else`: the false edge arrives here with the params, which
+    // validation made equal to the results.
+    std::vector<Fixup> else_target{c.else_fixup};
+    Bind(else_target, Here());
+  }
+  Bind(c.fixups, Here());
+  fusable_ = false;
+  stack_.resize(c.height);
+  std::span<const ValType> results = c.results;
+  ctrls_.pop_back();
+  for (ValType t : results)
+    PushTemp(t);
+}
+
+void Lowerer::Generic(const Instr& in, const OpInfo& info) {
+  // Operands are popped last-first; the handler takes them first-first.
+  uint32_t srcs[3];
+  for (int i = info.num_params; i-- > 0;)
+    srcs[i] = PopSrc();
+  const uint32_t dst = PushTemp(info.result);
+  Op(HandlerFor(in.op));
+  const uint32_t field = Here();
+  U32(dst);
+  for (int i = 0; i < info.num_params; ++i)
+    U32(srcs[i]);
+  MarkResult(field, dst);
+}
+
+void Lowerer::OnInstr(const Instr& in) {
+  if (ctrls_.back().dead) {
+    // Unreachable code is validated but not lowered; follow its nesting only.
+    switch (in.op) {
+      case Opcode::kBlock:
+      case Opcode::kLoop:
+      case Opcode::kIf:
+        dead_nesting_++;
+        return;
+      case Opcode::kElse:
+        if (dead_nesting_ == 0) Else();
+        return;
+      case Opcode::kEnd:
+        if (dead_nesting_ > 0) {
+          dead_nesting_--;
+        } else {
+          End();
+        }
+        return;
+      default:
+        return;
+    }
+  }
+  const OpInfo& info = kOpTable[static_cast<uint16_t>(in.op)];
+  if (!info.special && info.imm == Imm::kNone) return Generic(in, info);
+  Special(in);
+}
+
+void Lowerer::Special(const Instr& in) {
+  const OpInfo& info = kOpTable[static_cast<uint16_t>(in.op)];
+  switch (info.imm) {
+    case Imm::kMemArg: {
+      if (info.num_results) {  // load: (addr) -> value
+        const uint32_t addr = PopSrc();
+        const uint32_t dst = PushTemp(info.result);
+        Op(HandlerFor(in.op));
+        const uint32_t field = Here();
+        U32(dst);
+        U32(addr);
+        U32(in.mem_offset);
+        MarkResult(field, dst);
+      } else {  // store: (addr, value)
+        const uint32_t value = PopSrc();
+        const uint32_t addr = PopSrc();
+        Op(HandlerFor(in.op));
+        U32(value);
+        U32(addr);
+        U32(in.mem_offset);
+      }
+      return;
+    }
+    case Imm::kMemArgLane: {
+      const uint32_t vec = PopSrc();
+      const uint32_t addr = PopSrc();
+      const uint32_t dst = info.num_results ? PushTemp(ValType::kV128) : 0;
+      Op(HandlerFor(in.op));
+      U32(dst);
+      U32(addr);
+      U32(vec);
+      U32(in.mem_offset);
+      U32(in.lane);
+      return;
+    }
+    case Imm::kLane: {
+      uint32_t srcs[2];
+      for (int i = info.num_params; i-- > 0;)
+        srcs[i] = PopSrc();
+      const uint32_t dst = PushTemp(info.result);
+      Op(HandlerFor(in.op));
+      const uint32_t field = Here();
+      U32(dst);
+      for (int i = 0; i < info.num_params; ++i)
+        U32(srcs[i]);
+      U32(in.lane);
+      MarkResult(field, dst);
+      return;
+    }
+    default:
+      break;
+  }
+
+  switch (in.op) {
+    case Opcode::kUnreachable:
+      Op(IOp::kTrap);
+      U32(static_cast<uint32_t>(TrapCode::kUnreachable));
+      SetDead();
+      return;
+    case Opcode::kNop:
+      return;
+    case Opcode::kBlock:
+    case Opcode::kLoop:
+    case Opcode::kIf:
+      return EnterBlock(in);
+    case Opcode::kElse:
+      return Else();
+    case Opcode::kEnd:
+      return End();
+    case Opcode::kBr:
+      BranchTo(Label(in.index));
+      SetDead();
+      return;
+    case Opcode::kBrIf: {
+      const uint32_t cond = PopSrc();
+      BranchIf(Label(in.index), cond);
+      return;
+    }
+    case Opcode::kBrTable: {
+      const uint32_t index = PopSrc();
+      BranchTable(in, index);
+      SetDead();
+      return;
+    }
+    case Opcode::kReturn:
+      EmitReturn();
+      SetDead();
+      return;
+    case Opcode::kCall:
+    case Opcode::kCallIndirect: {
+      const FuncType& ft = in.op == Opcode::kCall ? m_.func_type(in.index) : m_.types[in.index];
+      const uint32_t index = in.op == Opcode::kCallIndirect ? PopSrc() : 0;
+      MaterializeTop(ft.params.size());
+      const uint32_t frame =
+          ft.params.empty() ? NextHome() : stack_[stack_.size() - ft.params.size()].home;
+      stack_.resize(stack_.size() - ft.params.size());
+      if (in.op == Opcode::kCall) {
+        Op(IOp::kCall);
+        U32(in.index);
+        U32(frame);
+      } else {
+        Op(IOp::kCallIndirect);
+        U32(in.index);
+        U32(in.index2);
+        U32(index);
+        U32(frame);
+      }
+      for (ValType t : ft.results)
+        PushTemp(t);
+      return;
+    }
+    case Opcode::kDrop:
+      stack_.pop_back();
+      return;
+    case Opcode::kSelect:
+    case Opcode::kSelectT: {
+      const uint32_t cond = PopSrc();
+      const uint32_t b = PopSrc();
+      const ValType t = stack_.back().type;
+      const uint32_t a = PopSrc();
+      const uint32_t dst = PushTemp(t);
+      Op(t == ValType::kV128 ? IOp::kSelect128 : IOp::kSelect64);
+      const uint32_t field = Here();
+      U32(dst);
+      U32(a);
+      U32(b);
+      U32(cond);
+      MarkResult(field, dst);
+      return;
+    }
+    case Opcode::kLocalGet:
+      PushLocal(in.index);
+      return;
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee: {
+      const uint32_t slot = local_slots_[in.index];
+      const ValType t = local_types_[in.index];
+      Entry& top = stack_.back();
+      if (!(top.kind == Kind::kLocal && top.src == slot)) {
+        // Earlier stack entries that read this local must keep the old value.
+        MaterializeLocal(slot);
+        Entry& e = stack_.back();
+        if (e.kind == Kind::kConst) {
+          Op(IOp::kConst64);
+          U32(slot);
+          Put(e.bits);
+        } else if (e.kind == Kind::kTemp && fusable_ && last_dst_slot_ == e.home) {
+          PatchU32(last_dst_field_, slot);
+          fusable_ = false;
+        } else {
+          EmitCopy(t, slot, Src(e));
+        }
+      }
+      stack_.pop_back();
+      if (in.op == Opcode::kLocalTee) PushLocal(in.index);
+      return;
+    }
+    case Opcode::kGlobalGet: {
+      const ValType t = m_.globals[in.index].type.type;
+      const uint32_t dst = PushTemp(t);
+      Op(t == ValType::kV128 ? IOp::kGlobalGet128 : IOp::kGlobalGet64);
+      const uint32_t field = Here();
+      U32(dst);
+      U32(in.index);
+      MarkResult(field, dst);
+      return;
+    }
+    case Opcode::kGlobalSet: {
+      const ValType t = m_.globals[in.index].type.type;
+      const uint32_t src = PopSrc();
+      Op(t == ValType::kV128 ? IOp::kGlobalSet128 : IOp::kGlobalSet64);
+      U32(in.index);
+      U32(src);
+      return;
+    }
+    case Opcode::kI32Const:
+      PushConst(ValType::kI32, static_cast<uint32_t>(in.bits));
+      return;
+    case Opcode::kI64Const:
+      PushConst(ValType::kI64, in.bits);
+      return;
+    case Opcode::kF32Const:
+      PushConst(ValType::kF32, in.bits);
+      return;
+    case Opcode::kF64Const:
+      PushConst(ValType::kF64, in.bits);
+      return;
+    case Opcode::kRefNull:
+      PushConst(in.type, 0);
+      return;
+    case Opcode::kV128Const: {
+      const uint32_t dst = PushTemp(ValType::kV128);
+      Op(IOp::kConst128);
+      U32(dst);
+      code_.insert(code_.end(), in.v128, in.v128 + 16);
+      return;
+    }
+    case Opcode::kI8x16Shuffle: {
+      const uint32_t b = PopSrc();
+      const uint32_t a = PopSrc();
+      const uint32_t dst = PushTemp(ValType::kV128);
+      Op(IOp::kShuffle);
+      U32(dst);
+      U32(a);
+      U32(b);
+      code_.insert(code_.end(), in.v128, in.v128 + 16);
+      return;
+    }
+    case Opcode::kRefIsNull: {
+      const uint32_t a = PopSrc();
+      const uint32_t dst = PushTemp(ValType::kI32);
+      Op(IOp::kRefIsNull);
+      U32(dst);
+      U32(a);
+      return;
+    }
+    case Opcode::kRefFunc: {
+      const uint32_t dst = PushTemp(ValType::kFuncRef);
+      Op(IOp::kRefFunc);
+      U32(dst);
+      U32(in.index);
+      return;
+    }
+    case Opcode::kMemorySize: {
+      const uint32_t dst = PushTemp(ValType::kI32);
+      Op(IOp::kMemorySize);
+      U32(dst);
+      return;
+    }
+    case Opcode::kMemoryGrow: {
+      const uint32_t delta = PopSrc();
+      const uint32_t dst = PushTemp(ValType::kI32);
+      Op(IOp::kMemoryGrow);
+      U32(dst);
+      U32(delta);
+      return;
+    }
+    case Opcode::kMemoryInit:
+    case Opcode::kMemoryCopy:
+    case Opcode::kMemoryFill: {
+      const uint32_t n = PopSrc();
+      const uint32_t s = PopSrc();
+      const uint32_t d = PopSrc();
+      if (in.op == Opcode::kMemoryInit) {
+        Op(IOp::kMemoryInit);
+        U32(in.index);
+      } else {
+        Op(in.op == Opcode::kMemoryCopy ? IOp::kMemoryCopy : IOp::kMemoryFill);
+      }
+      U32(d);
+      U32(s);
+      U32(n);
+      return;
+    }
+    case Opcode::kDataDrop:
+      Op(IOp::kDataDrop);
+      U32(in.index);
+      return;
+    case Opcode::kTableGet: {
+      const uint32_t i = PopSrc();
+      const uint32_t dst = PushTemp(m_.tables[in.index].elem);
+      Op(IOp::kTableGet);
+      U32(dst);
+      U32(in.index);
+      U32(i);
+      return;
+    }
+    case Opcode::kTableSet: {
+      const uint32_t v = PopSrc();
+      const uint32_t i = PopSrc();
+      Op(IOp::kTableSet);
+      U32(in.index);
+      U32(i);
+      U32(v);
+      return;
+    }
+    case Opcode::kTableInit:
+    case Opcode::kTableCopy: {
+      const uint32_t n = PopSrc();
+      const uint32_t s = PopSrc();
+      const uint32_t d = PopSrc();
+      Op(in.op == Opcode::kTableInit ? IOp::kTableInit : IOp::kTableCopy);
+      U32(in.index);
+      U32(in.index2);
+      U32(d);
+      U32(s);
+      U32(n);
+      return;
+    }
+    case Opcode::kElemDrop:
+      Op(IOp::kElemDrop);
+      U32(in.index);
+      return;
+    case Opcode::kTableGrow: {
+      const uint32_t delta = PopSrc();
+      const uint32_t init = PopSrc();
+      const uint32_t dst = PushTemp(ValType::kI32);
+      Op(IOp::kTableGrow);
+      U32(dst);
+      U32(in.index);
+      U32(init);
+      U32(delta);
+      return;
+    }
+    case Opcode::kTableSize: {
+      const uint32_t dst = PushTemp(ValType::kI32);
+      Op(IOp::kTableSize);
+      U32(dst);
+      U32(in.index);
+      return;
+    }
+    case Opcode::kTableFill: {
+      const uint32_t n = PopSrc();
+      const uint32_t v = PopSrc();
+      const uint32_t i = PopSrc();
+      Op(IOp::kTableFill);
+      U32(in.index);
+      U32(i);
+      U32(v);
+      U32(n);
+      return;
+    }
+    default:
+      // Every opcode of opcodes.def is handled above or by Generic.
+      Op(IOp::kTrap);
+      U32(static_cast<uint32_t>(TrapCode::kInternal));
+      return;
+  }
+}
+
+CompiledFunc Lowerer::Finish() {
+  CompiledFunc f;
+  f.code = std::move(code_);
+  f.param_slots = param_slots_;
+  f.local_slots = temp_base_ - param_slots_;
+  f.result_slots = SlotsOf(type_.results);
+  f.frame_slots = std::max(max_slots_, f.result_slots);
+  f.func_index = func_index_;
+  return f;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CompiledModule>> CompileModule(Module module) {
+  auto compiled = std::make_shared<CompiledModule>();
+  compiled->module = std::move(module);
+  const Module& m = compiled->module;
+  // Module-level validation first; then each body is validated and lowered together.
+  RUNW_CHECK(ValidateModuleDeclarations(m));
+  std::vector<bool> declared = DeclaredFuncRefs(m);
+  compiled->funcs.reserve(m.codes.size());
+  for (uint32_t i = 0; i < m.codes.size(); ++i) {
+    const uint32_t func_index = m.num_imported_funcs + i;
+    Lowerer lowerer(m, func_index, m.codes[i]);
+    BodyPass<Lowerer> pass(m, lowerer, /*validate=*/true);
+    pass.set_declared_refs(&declared);
+    auto ok = pass.RunFunction(func_index, m.codes[i]);
+    if (!ok) {
+      // Report as ValidateModule would (a later malformed body outranks this error).
+      RUNW_CHECK(ValidateModule(m));
+      return std::unexpected(ok.error());
+    }
+    compiled->funcs.push_back(lowerer.Finish());
+  }
+  return std::shared_ptr<const CompiledModule>(std::move(compiled));
+}
+
+}  // namespace runw::wasm
