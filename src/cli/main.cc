@@ -30,6 +30,16 @@ int Main(int argc, char** argv) {
   spec->add_option("file", spec_path, "the .json file written by wast2json")->required();
   spec->add_flag("--verbose", spec_verbose, "print every command's outcome");
 
+  runw::cli::WasmRunOptions run_opts;
+  CLI::App* run =
+      wasm->add_subcommand("run", "Run a module: its `_start`, or the export --invoke names");
+  run->add_option("--invoke", run_opts.invoke, "call this exported function and print its results");
+  run->add_option("file", run_opts.module_path, "the .wasm file")->required();
+  run->add_option("args", run_opts.args, "arguments for the function");
+  // Arguments after the module belong to it, even when they look like options.
+  run->positionals_at_end();
+  run->prefix_command();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -37,6 +47,13 @@ int Main(int argc, char** argv) {
   }
   if (validate->parsed()) return runw::cli::WasmValidate(validate_path);
   if (spec->parsed()) return runw::cli::WasmSpecTest(spec_path, spec_verbose);
+  if (run->parsed()) {
+    if (run_opts.module_path.empty()) {
+      std::fprintf(stderr, "runw: wasm run: a .wasm file is required\n");
+      return 1;
+    }
+    return runw::cli::WasmRun(run_opts);
+  }
   return 1;
 }
 

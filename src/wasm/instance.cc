@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
@@ -117,15 +118,34 @@ void InstallFaultHandler() {
 
 Thread::Thread(Store& store) : store_(store) {
   InstallFaultHandler();
-  stack_.resize(store.limits().value_stack_slots);
-  frames.resize(store.limits().max_call_depth + 1);
-  stack_top = stack_.data();
+  stack_slots_ = store.limits().value_stack_slots;
+  max_frames = store.limits().max_call_depth + 1;
+  const size_t frame_bytes = (max_frames * sizeof(CallFrame) + 4095) & ~size_t{4095};
+  mapping_size_ = frame_bytes + stack_slots_ * sizeof(Slot);
+  void* p = ::mmap(nullptr, mapping_size_, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    // Without stacks nothing can run: every Invoke reports exhaustion.
+    stack_slots_ = 0;
+    max_frames = 0;
+    mapping_size_ = 0;
+    return;
+  }
+  mapping_ = p;
+  frames = static_cast<CallFrame*>(p);
+  stack_ = reinterpret_cast<Slot*>(static_cast<uint8_t*>(p) + frame_bytes);
+  stack_top = stack_;
+}
+
+Thread::~Thread() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
 }
 
 TrapCode Thread::Invoke(const FuncInst& func, std::span<const Slot> args, std::span<Slot> results) {
   Slot* const fp = stack_top;
   const size_t need = std::max<size_t>(func.param_slots, func.result_slots);
-  if (fp + need > stack_end() || depth >= frames.size() - 1) return TrapCode::kCallStackExhausted;
+  if (fp == nullptr || fp + need > stack_end() || depth + 1 >= max_frames)
+    return TrapCode::kCallStackExhausted;
   std::copy(args.begin(), args.end(), fp);
   TrapCode trap;
   if (func.host != nullptr) {

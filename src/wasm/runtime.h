@@ -172,6 +172,9 @@ struct LinkError {
 class Thread {
  public:
   explicit Thread(Store& store);
+  ~Thread();
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
 
   Store& store() { return store_; }
   /// Set from any thread or a signal handler; running code stops with kInterrupted
@@ -204,16 +207,21 @@ class Thread {
     ModuleInstance* inst;
     const FuncInst* func;
   };
-  Slot* stack_begin() { return stack_.data(); }
-  Slot* stack_end() { return stack_.data() + stack_.size(); }
-  std::vector<CallFrame> frames;
+  Slot* stack_begin() { return stack_; }
+  Slot* stack_end() { return stack_ + stack_slots_; }
+  CallFrame* frames = nullptr;  // max_call_depth + 1 entries
+  uint32_t max_frames = 0;
   uint32_t depth = 0;         // frames in use
   Slot* stack_top = nullptr;  // first free slot for a nested Invoke
   std::vector<const FuncInst*> backtrace_;
 
  private:
   Store& store_;
-  std::vector<Slot> stack_;
+  // Both stacks are mapped lazily: a thread costs no memory until code runs deep.
+  Slot* stack_ = nullptr;
+  size_t stack_slots_ = 0;
+  void* mapping_ = nullptr;
+  size_t mapping_size_ = 0;
   std::atomic<bool> interrupt_{false};
   int exit_code_ = 0;
 };

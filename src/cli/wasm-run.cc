@@ -1,0 +1,196 @@
+// `runw wasm run [--invoke NAME] FILE [ARGS...]`: runs a module directly.
+//
+// With --invoke, calls the named export with ARGS parsed by its parameter types and
+// prints each result on its own line (i32/i64 as signed decimal, floats in the
+// shortest form that reads back exactly, v128 as 32 hex digits, references as
+// `null` or their kind). Without it, runs the command module's `_start`.
+#include <charconv>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "base/file.h"
+#include "cli/commands.h"
+#include "wasm/decoder.h"
+#include "wasm/instance.h"
+#include "wasm/lower.h"
+
+namespace runw::cli {
+namespace {
+
+using wasm::Slot;
+using wasm::ValType;
+
+bool ParseArg(ValType t, const std::string& text, std::vector<Slot>& out) {
+  const char* b = text.data();
+  const char* e = text.data() + text.size();
+  switch (t) {
+    case ValType::kI32: {
+      int64_t v;
+      auto [p, ec] = std::from_chars(b, e, v);
+      if (ec != std::errc() || p != e || v < INT32_MIN || v > UINT32_MAX) return false;
+      out.push_back(static_cast<uint32_t>(v));
+      return true;
+    }
+    case ValType::kI64: {
+      int64_t v;
+      auto [p, ec] = std::from_chars(b, e, v);
+      if (ec == std::errc() && p == e) {
+        out.push_back(static_cast<uint64_t>(v));
+        return true;
+      }
+      uint64_t u;
+      auto [p2, ec2] = std::from_chars(b, e, u);
+      if (ec2 != std::errc() || p2 != e) return false;
+      out.push_back(u);
+      return true;
+    }
+    case ValType::kF32: {
+      float v;
+      auto [p, ec] = std::from_chars(b, e, v);
+      if (ec != std::errc() || p != e) return false;
+      out.push_back(std::bit_cast<uint32_t>(v));
+      return true;
+    }
+    case ValType::kF64: {
+      double v;
+      auto [p, ec] = std::from_chars(b, e, v);
+      if (ec != std::errc() || p != e) return false;
+      out.push_back(std::bit_cast<uint64_t>(v));
+      return true;
+    }
+    default:
+      return false;  // v128 and references cannot be written on a command line
+  }
+}
+
+std::string FormatResult(ValType t, const Slot* s) {
+  char buf[80];
+  switch (t) {
+    case ValType::kI32:
+      std::snprintf(buf, sizeof buf, "%" PRId32, static_cast<int32_t>(s[0]));
+      break;
+    case ValType::kI64:
+      std::snprintf(buf, sizeof buf, "%" PRId64, static_cast<int64_t>(s[0]));
+      break;
+    case ValType::kF32: {
+      auto r = std::to_chars(buf, buf + sizeof buf - 1,
+                             std::bit_cast<float>(static_cast<uint32_t>(s[0])));
+      *r.ptr = '\0';
+      break;
+    }
+    case ValType::kF64: {
+      auto r = std::to_chars(buf, buf + sizeof buf - 1, std::bit_cast<double>(s[0]));
+      *r.ptr = '\0';
+      break;
+    }
+    case ValType::kV128:
+      std::snprintf(buf, sizeof buf, "0x%016" PRIx64 "%016" PRIx64, s[1], s[0]);
+      break;
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      std::snprintf(buf, sizeof buf, "%s",
+                    s[0] == 0 ? "null" : std::string(wasm::ValTypeName(t)).c_str());
+      break;
+  }
+  return buf;
+}
+
+std::string FuncName(const wasm::FuncInst& f) {
+  if (f.module == nullptr) return f.debug_name;
+  const wasm::Module& m = f.module->module();
+  auto it = m.func_names.find(f.func_index);
+  if (it != m.func_names.end()) return it->second;
+  return "func[" + std::to_string(f.func_index) + "]";
+}
+
+}  // namespace
+
+void PrintTrap(const wasm::Thread& thread, wasm::TrapCode trap) {
+  std::fprintf(stderr, "runw: trap: %s\n", thread.TrapText(trap).c_str());
+  const auto& frames = thread.trap_backtrace();
+  for (size_t i = 0; i < frames.size(); ++i)
+    std::fprintf(stderr, "  %zu: %s\n", i, FuncName(*frames[i]).c_str());
+}
+
+int WasmRun(const WasmRunOptions& opts) {
+  auto bytes = ReadFile(opts.module_path);
+  if (!bytes) {
+    const Error& e = bytes.error();
+    std::fprintf(stderr, "runw: %s `%s`: %s\n", std::string(ErrorMessage(e.code())).c_str(),
+                 opts.module_path.c_str(),
+                 e.has_index() ? std::strerror(static_cast<int>(e.index())) : "");
+    return 1;
+  }
+  auto module = wasm::DecodeModule(*bytes);
+  if (!module) {
+    std::fprintf(stderr, "%s:0x%x: %s\n", opts.module_path.c_str(), module.error().offset(),
+                 module.error().Message().c_str());
+    return 1;
+  }
+  auto compiled = wasm::CompileModule(std::move(*module));
+  if (!compiled) {
+    std::fprintf(stderr, "%s:0x%x: %s\n", opts.module_path.c_str(), compiled.error().offset(),
+                 compiled.error().Message().c_str());
+    return 1;
+  }
+  const wasm::Module& m = (*compiled)->module;
+  if (!m.imports.empty()) {
+    const wasm::Import& im = m.imports.front();
+    std::fprintf(stderr,
+                 "runw: unknown import `%s`.`%s`: runw provides no host functions to this module "
+                 "yet (WASI preview 1 is not implemented)\n",
+                 im.module.c_str(), im.name.c_str());
+    return 1;
+  }
+
+  wasm::Store store;
+  wasm::Thread thread(store);
+  auto inst = wasm::Instantiate(thread, *compiled, {});
+  if (inst.link_error) {
+    std::fprintf(stderr, "runw: %s\n", inst.link_error->c_str());
+    return 1;
+  }
+  if (inst.trap != wasm::TrapCode::kOk) {
+    PrintTrap(thread, inst.trap);
+    return kTrapExitCode;
+  }
+
+  const std::string name = opts.invoke.empty() ? "_start" : opts.invoke;
+  auto it = inst.instance->exports.find(name);
+  if (it == inst.instance->exports.end() || it->second.kind != wasm::ExternKind::kFunc) {
+    std::fprintf(stderr, "runw: `%s` has no exported function `%s`\n", opts.module_path.c_str(),
+                 name.c_str());
+    return 1;
+  }
+  const wasm::FuncInst& f = *it->second.func();
+  if (opts.args.size() != f.type->params.size()) {
+    std::fprintf(stderr, "runw: `%s` takes %zu arguments, %zu given\n", name.c_str(),
+                 f.type->params.size(), opts.args.size());
+    return 1;
+  }
+  std::vector<Slot> args;
+  for (size_t i = 0; i < opts.args.size(); ++i) {
+    if (!ParseArg(f.type->params[i], opts.args[i], args)) {
+      std::fprintf(stderr, "runw: argument %zu `%s` is not a valid %s\n", i + 1,
+                   opts.args[i].c_str(), std::string(wasm::ValTypeName(f.type->params[i])).c_str());
+      return 1;
+    }
+  }
+  std::vector<Slot> results(f.result_slots);
+  wasm::TrapCode trap = thread.Invoke(f, args, results);
+  if (trap != wasm::TrapCode::kOk) {
+    PrintTrap(thread, trap);
+    return kTrapExitCode;
+  }
+  size_t slot = 0;
+  for (ValType t : f.type->results) {
+    std::printf("%s\n", FormatResult(t, results.data() + slot).c_str());
+    slot += wasm::SlotsOf(t);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace runw::cli
