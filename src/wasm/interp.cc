@@ -1,6 +1,7 @@
 // The interpreter loop. See interp.h for the design and the code format.
 #include "wasm/interp.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
