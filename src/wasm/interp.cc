@@ -228,9 +228,34 @@ constexpr uint32_t OpcodeInstrSize() {
 }
 
 // Runs one instruction of the opcode-indexed kind; returns a trap code.
+// A literal operand stored in the code as 64 bits, read as the operand's type.
+template <typename T>
+RUNW_INLINE T FromImm(uint64_t bits) {
+  if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<float>(static_cast<uint32_t>(bits));
+  } else if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<double>(bits);
+  } else {
+    return static_cast<T>(bits);
+  }
+}
+
+// Whether `op` has a form whose second operand is a literal: scalar binary operations.
 template <Opcode op>
-RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
+constexpr bool HasImmForm() {
   if constexpr (IsPure(op)) {
+    return kInfo<op>.num_params == 2 && kInfo<op>.params[1] != ValType::kV128 &&
+           kInfo<op>.params[0] != ValType::kV128;
+  } else {
+    return false;
+  }
+}
+
+template <Opcode op, bool kImm = false>
+RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
+  if constexpr (kImm && !HasImmForm<op>()) {
+    return TrapCode::kInternal;
+  } else if constexpr (IsPure(op)) {
     using R = C<kInfo<op>.result>;
     auto arg = [&](auto k, auto tag) {
       using T = decltype(tag);
@@ -244,7 +269,9 @@ RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
         return none;
     }();
     auto p1 = [&] {
-      if constexpr (kInfo<op>.num_params > 1)
+      if constexpr (kImm)
+        return FromImm<C<kInfo<op>.params[1]>>(Rd<uint64_t>(pc + 16));
+      else if constexpr (kInfo<op>.num_params > 1)
         return arg(1, C<kInfo<op>.params[1]>{});
       else
         return none;
@@ -264,7 +291,7 @@ RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
       r = static_cast<R>(Sem<op>::Do(p0, p1, p2));
     }
     Put<R>(fp, U32(pc, 0), r);
-    pc += OpcodeInstrSize<op>();
+    pc += kImm ? 24 : OpcodeInstrSize<op>();
     return TrapCode::kOk;
   } else if constexpr (MemOp<op>::kIsMem) {
     using M = typename MemOp<op>::Mem;
@@ -317,7 +344,34 @@ RUNW_INLINE TrapCode Step(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
   }
 }
 
+// Fused compare-and-branch: [h][a][b or imm64][disp]; eqz: [h][a][disp].
+template <Opcode op, bool kImm>
+constexpr uint32_t CmpBranchDisp() {
+  return kInfo<op>.num_params == 1 ? 12 : (kImm ? 20 : 16);
+}
+template <Opcode op, bool kImm, bool kWhen>
+RUNW_INLINE bool CmpTaken(const Slot* fp, const uint8_t* pc) {
+  using T = C<kInfo<op>.params[0]>;
+  const T a = Get<T>(fp, U32(pc, 0));
+  if constexpr (kInfo<op>.num_params == 1) {
+    return (Sem<op>::Do(a, 0, 0) != 0) == kWhen;
+  } else {
+    const T b = kImm ? FromImm<T>(Rd<uint64_t>(pc + 12)) : Get<T>(fp, U32(pc, 1));
+    return (Sem<op>::Do(a, b, 0) != 0) == kWhen;
+  }
+}
+
 }  // namespace
+
+int CmpBranchIndex(Opcode op) {
+  int i = 0;
+#define RUNW_CMP_INDEX(name)           \
+  if (op == Opcode::k##name) return i; \
+  ++i;
+  RUNW_CMP_OPS(RUNW_CMP_INDEX)
+#undef RUNW_CMP_INDEX
+  return -1;
+}
 
 // Out-of-line helpers for the bulk memory and table instructions (spec 4.4.6-4.4.7);
 // they are not on hot paths and each checks bounds explicitly.
@@ -381,14 +435,26 @@ const void* const* g_handlers = nullptr;
 // The interpreter proper. Called once with `entry == nullptr` to publish the
 // handler table, which needs the addresses of this function's labels.
 TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
-  static const void* table[kOpcodeSpace + static_cast<size_t>(IOp::kCount)];
+  static const void* table[kHandlerTableSize];
   if (entry == nullptr) {
     for (auto& h : table)
       h = &&L_Invalid;
-#define RUNW_OP(name, code, text, imm, sig, align) table[code] = &&L_##name;
+#define RUNW_OP(name, code, text, imm, sig, align) \
+  table[code] = &&L_##name;                        \
+  table[kImmHandlers + code] = &&M_##name;
 #include "wasm/opcodes.def"
 #undef RUNW_OP
-#define RUNW_IOP_LABEL(name) table[kOpcodeSpace + static_cast<size_t>(IOp::k##name)] = &&I_##name;
+    {
+      size_t k = kCmpHandlers;
+#define RUNW_CMP_LABELS(name)   \
+  table[k++] = &&B_##name##_s0; \
+  table[k++] = &&B_##name##_s1; \
+  table[k++] = &&B_##name##_i0; \
+  table[k++] = &&B_##name##_i1;
+      RUNW_CMP_OPS(RUNW_CMP_LABELS)
+#undef RUNW_CMP_LABELS
+    }
+#define RUNW_IOP_LABEL(name) table[kIOpHandlers + static_cast<size_t>(IOp::k##name)] = &&I_##name;
     RUNW_IOPS(RUNW_IOP_LABEL)
 #undef RUNW_IOP_LABEL
     g_handlers = table;
@@ -426,6 +492,34 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
   }
 #include "wasm/opcodes.def"
 #undef RUNW_OP
+
+#define RUNW_OP(name, code, text, imm, sig, align)          \
+  M_##name : {                                              \
+    TrapCode tc = Step<Opcode::k##name, true>(fp, pc, mem); \
+    if (tc != TrapCode::kOk) [[unlikely]]                   \
+      TRAP(tc);                                             \
+    NEXT();                                                 \
+  }
+#include "wasm/opcodes.def"
+#undef RUNW_OP
+
+#define RUNW_CMP_BODY(name, imm, when)                                         \
+  if (CmpTaken<Opcode::k##name, imm, when>(fp, pc)) {                          \
+    const int32_t d = Rd<int32_t>(pc + CmpBranchDisp<Opcode::k##name, imm>()); \
+    if (d < 0 && interrupt.load(std::memory_order_relaxed)) [[unlikely]]       \
+      TRAP(TrapCode::kInterrupted);                                            \
+    pc += d;                                                                   \
+  } else {                                                                     \
+    pc += CmpBranchDisp<Opcode::k##name, imm>() + 4;                           \
+  }                                                                            \
+  NEXT();
+#define RUNW_CMP_HANDLERS(name)                                   \
+  B_##name##_s0 : RUNW_CMP_BODY(name, false, false) B_##name##_s1 \
+      : RUNW_CMP_BODY(name, false, true) B_##name##_i0            \
+      : RUNW_CMP_BODY(name, true, false) B_##name##_i1 : RUNW_CMP_BODY(name, true, true)
+  RUNW_CMP_OPS(RUNW_CMP_HANDLERS)
+#undef RUNW_CMP_HANDLERS
+#undef RUNW_CMP_BODY
 
 L_Invalid:
   TRAP(TrapCode::kInternal);
@@ -669,7 +763,9 @@ call:
       TRAP(TrapCode::kCallStackExhausted);
     t.frames[t.depth++] = Thread::CallFrame{ret_pc, fp, inst, callee};
     std::atomic_signal_fence(std::memory_order_seq_cst);
-    std::memset(nfp + code->param_slots, 0, code->local_slots * sizeof(Slot));
+    // Declared locals start at zero (spec 4.4.10); usually only a few.
+    for (Slot *p = nfp + code->param_slots, *e = p + code->local_slots; p != e; ++p)
+      *p = 0;
     fp = nfp;
     inst = callee->module;
     mem = inst->memory_base;

@@ -83,14 +83,58 @@ enum class IOp : uint16_t {
       kCount
 };
 
-/// Handler addresses: [0, kOpcodeSpace) by wasm opcode (for the instructions the
-/// interpreter runs by signature, memory access or lane), then one per IOp.
+// Comparisons that fuse with a following br_if or if into one instruction.
+#define RUNW_CMP_OPS(X) \
+  X(I32Eqz)             \
+  X(I32Eq)              \
+  X(I32Ne)              \
+  X(I32LtS)             \
+  X(I32LtU)             \
+  X(I32GtS)             \
+  X(I32GtU)             \
+  X(I32LeS)             \
+  X(I32LeU)             \
+  X(I32GeS)             \
+  X(I32GeU)             \
+  X(I64Eqz)             \
+  X(I64Eq)              \
+  X(I64Ne)              \
+  X(I64LtS)             \
+  X(I64LtU)             \
+  X(I64GtS)             \
+  X(I64GtU)             \
+  X(I64LeS)             \
+  X(I64LeU)             \
+  X(I64GeS)             \
+  X(I64GeU)
+
+/// Index of `op` in RUNW_CMP_OPS, or -1 when it does not fuse with branches.
+int CmpBranchIndex(Opcode op);
+inline constexpr size_t kNumCmpOps = 22;
+
+// The handler table: opcode handlers (operands in slots), the same with the second
+// operand a literal, fused compare-and-branch handlers (4 per comparison: operand
+// in a slot or literal, times branch when false or true), then one per IOp.
+inline constexpr size_t kImmHandlers = kOpcodeSpace;
+inline constexpr size_t kCmpHandlers = 2 * kOpcodeSpace;
+inline constexpr size_t kIOpHandlers = kCmpHandlers + 4 * kNumCmpOps;
+inline constexpr size_t kHandlerTableSize = kIOpHandlers + static_cast<size_t>(IOp::kCount);
+
 const void* const* HandlerTable();
 inline const void* HandlerFor(Opcode op) {
   return HandlerTable()[static_cast<uint16_t>(op)];
 }
+/// The form of a scalar binary operation whose second operand is a 64-bit literal
+/// following the first operand: [h][dst][a][imm64].
+inline const void* HandlerForImm(Opcode op) {
+  return HandlerTable()[kImmHandlers + static_cast<uint16_t>(op)];
+}
+/// A comparison fused with a conditional branch taken when the comparison is `when`.
+inline const void* HandlerForCmpBranch(Opcode op, bool imm, bool when) {
+  return HandlerTable()[kCmpHandlers + 4 * CmpBranchIndex(op) + 2 * imm + when];
+}
 inline const void* HandlerFor(IOp op) {
-  return HandlerTable()[kOpcodeSpace + static_cast<uint16_t>(op)];
+  return HandlerTable()[kIOpHandlers + static_cast<uint16_t>(op)];
 }
 
 /// Whether the opcode is run by a handler in the opcode-indexed part of the table

@@ -72,6 +72,7 @@ class Lowerer {
   // Records that the instruction just emitted wrote its result to `slot` through
   // the operand at `field`, so a following local.set may redirect it.
   void MarkResult(uint32_t field, uint32_t slot) {
+    last_.op = Opcode::kNop;  // Generic() sets it again for its own instructions
     fusable_ = true;
     last_dst_field_ = field;
     last_dst_slot_ = slot;
@@ -124,6 +125,28 @@ class Lowerer {
     U32(src);
   }
 
+  // The last generic instruction, so that a comparison can fuse with the branch
+  // that consumes its result.
+  struct LastOp {
+    Opcode op = Opcode::kNop;
+    uint32_t start = 0;
+    uint32_t a = 0;
+    uint32_t b = 0;
+    uint64_t imm = 0;
+    bool is_imm = false;
+  };
+  // A branch condition: a slot holding an i32, or a comparison to evaluate in the
+  // branch instruction itself (the comparison's own code is then removed).
+  struct Cond {
+    bool fused = false;
+    LastOp cmp;
+    uint32_t slot = 0;
+  };
+  Cond PopCond();
+  // Emits a conditional jump taken when the condition is `when`; returns the fixup
+  // of its displacement. `backward` selects the form that checks for interrupts.
+  Fixup EmitCondJump(const Cond& c, bool when, bool backward);
+
   // Control.
   void Bind(std::vector<Fixup>& fixups, uint32_t target) {
     for (const Fixup& f : fixups)
@@ -134,7 +157,7 @@ class Lowerer {
   void EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond);
   bool MoveBranchValues(const Ctrl& target, bool emit);
   void BranchTo(Ctrl& target);
-  void BranchIf(Ctrl& target, uint32_t cond);
+  void BranchIf(Ctrl& target, const Cond& cond);
   void BranchTable(const Instr& in, uint32_t index);
   void EmitReturn();
   void EnterBlock(const Instr& in);
@@ -167,6 +190,7 @@ class Lowerer {
   bool fusable_ = false;
   uint32_t last_dst_field_ = 0;
   uint32_t last_dst_slot_ = 0;
+  LastOp last_;
 };
 
 Lowerer::Lowerer(const Module& m, uint32_t func_index, const Code& code)
@@ -277,23 +301,25 @@ void Lowerer::BranchTo(Ctrl& target) {
   EmitJump(target.kind == Opcode::kLoop ? IOp::kBrLoop : IOp::kBr, target, std::nullopt);
 }
 
-void Lowerer::BranchIf(Ctrl& target, uint32_t cond) {
+void Lowerer::BranchIf(Ctrl& target, const Cond& cond) {
   std::span<const ValType> types = target.kind == Opcode::kLoop ? target.params : target.results;
   MaterializeTop(types.size());
   if (&target == &ctrls_.front() || MoveBranchValues(target, false)) {
     // Values must move (or the function returns): skip over the moves when the
     // condition is false.
-    const uint32_t start = Here();
-    Op(IOp::kBrIfNot);
-    U32(cond);
-    const uint32_t field = Here();
-    U32(0);
+    Fixup skip = EmitCondJump(cond, false, false);
     BranchTo(target);
-    PatchI32(field, static_cast<int32_t>(Here() - start));
+    PatchI32(skip.field, static_cast<int32_t>(Here() - skip.instr));
     fusable_ = false;
     return;
   }
-  EmitJump(target.kind == Opcode::kLoop ? IOp::kBrIfLoop : IOp::kBrIf, target, cond);
+  const bool loop = target.kind == Opcode::kLoop;
+  Fixup f = EmitCondJump(cond, true, loop);
+  if (loop) {
+    PatchI32(f.field, static_cast<int32_t>(target.loop_start - f.instr));
+  } else {
+    target.fixups.push_back(f);
+  }
 }
 
 void Lowerer::BranchTable(const Instr& in, uint32_t index) {
@@ -329,14 +355,10 @@ void Lowerer::EnterBlock(const Instr& in) {
   c.kind = in.op;
   Resolve(in.block, c.params, c.results);
   if (in.op == Opcode::kIf) {
-    const uint32_t cond = PopSrc();
+    const Cond cond = PopCond();
     MaterializeAll();
-    const uint32_t start = Here();
-    Op(IOp::kBrIfNot);
-    U32(cond);
-    c.else_fixup = Fixup{start, Here()};
+    c.else_fixup = EmitCondJump(cond, false, false);
     c.has_else_fixup = true;
-    U32(0);
   } else {
     MaterializeAll();
   }
@@ -389,17 +411,79 @@ void Lowerer::End() {
 }
 
 void Lowerer::Generic(const Instr& in, const OpInfo& info) {
+  LastOp last;
+  last.op = in.op;
+  if (info.num_params == 2 && stack_.back().kind == Kind::kConst &&
+      info.params[0] != ValType::kV128 && info.params[1] != ValType::kV128) {
+    // A literal second operand travels in the instruction.
+    last.imm = stack_.back().bits;
+    last.is_imm = true;
+    stack_.pop_back();
+    last.a = PopSrc();
+    const uint32_t dst = PushTemp(info.result);
+    last.start = Here();
+    Op(HandlerForImm(in.op));
+    const uint32_t field = Here();
+    U32(dst);
+    U32(last.a);
+    Put(last.imm);
+    MarkResult(field, dst);
+    last_ = last;
+    return;
+  }
   // Operands are popped last-first; the handler takes them first-first.
   uint32_t srcs[3];
   for (int i = info.num_params; i-- > 0;)
     srcs[i] = PopSrc();
   const uint32_t dst = PushTemp(info.result);
+  last.start = Here();
   Op(HandlerFor(in.op));
   const uint32_t field = Here();
   U32(dst);
   for (int i = 0; i < info.num_params; ++i)
     U32(srcs[i]);
   MarkResult(field, dst);
+  last.a = srcs[0];
+  last.b = info.num_params > 1 ? srcs[1] : 0;
+  last_ = last;
+}
+
+Lowerer::Cond Lowerer::PopCond() {
+  Cond c;
+  const Entry& top = stack_.back();
+  if (fusable_ && top.kind == Kind::kTemp && top.home == last_dst_slot_ &&
+      CmpBranchIndex(last_.op) >= 0 && last_.start < Here()) {
+    // The comparison just emitted feeds only this branch: fold it in.
+    code_.resize(last_.start);
+    fusable_ = false;
+    stack_.pop_back();
+    c.fused = true;
+    c.cmp = last_;
+    return c;
+  }
+  c.slot = PopSrc();
+  return c;
+}
+
+Lowerer::Fixup Lowerer::EmitCondJump(const Cond& c, bool when, bool backward) {
+  const uint32_t start = Here();
+  if (c.fused) {
+    Op(HandlerForCmpBranch(c.cmp.op, c.cmp.is_imm, when));
+    U32(c.cmp.a);
+    if (kOpTable[static_cast<uint16_t>(c.cmp.op)].num_params == 2) {
+      if (c.cmp.is_imm) {
+        Put(c.cmp.imm);
+      } else {
+        U32(c.cmp.b);
+      }
+    }
+  } else {
+    Op(!when ? IOp::kBrIfNot : backward ? IOp::kBrIfLoop : IOp::kBrIf);
+    U32(c.slot);
+  }
+  const uint32_t field = Here();
+  U32(0);
+  return Fixup{start, field};
 }
 
 void Lowerer::OnInstr(const Instr& in) {
@@ -504,7 +588,7 @@ void Lowerer::Special(const Instr& in) {
       SetDead();
       return;
     case Opcode::kBrIf: {
-      const uint32_t cond = PopSrc();
+      const Cond cond = PopCond();
       BranchIf(Label(in.index), cond);
       return;
     }
