@@ -47,7 +47,7 @@ inline constexpr int kMantissaBits = std::numeric_limits<F>::digits - 1;
 template <Float F>
 inline constexpr FloatBits<F> kSignBit = FloatBits<F>{1} << (sizeof(F) * 8 - 1);
 template <Float F>
-inline constexpr FloatBits<F> kMantissaMask = (FloatBits<F>{1} << kMantissaBits<F>)-1;
+inline constexpr FloatBits<F> kMantissaMask = ~(~FloatBits<F>{0} << kMantissaBits<F>);
 template <Float F>
 inline constexpr FloatBits<F> kExponentMask = ~kSignBit<F> & ~kMantissaMask<F>;
 /// The most significant payload bit; set in every canonical and arithmetic NaN.
@@ -167,28 +167,46 @@ inline constexpr F kNoFractionBound = F(FloatBits<F>{1} << (std::numeric_limits<
 /// A signed integer wide enough for every |x| < kNoFractionBound.
 template <Float F>
 using RoundInt = std::conditional_t<std::same_as<F, float>, int32_t, int64_t>;
+
+/// The result for an operand that needs no rounding (|x| >= 2^p, infinite, or NaN): x
+/// itself, with the quiet bit set if it is a NaN.
+template <Float F>
+constexpr FloatBits<F> Unrounded(F x) {
+  const FloatBits<F> b = Bits(x);
+  return b | (IsNaN(x) ? kQuietBit<F> : FloatBits<F>{0});  // integer test: no FP branch
+}
+/// x rounded toward zero, via the integer type, when `small` (|x| < 2^p); otherwise 0, as
+/// the conversion of a larger value would be undefined behaviour.
+template <Float F>
+constexpr F TruncSmall(F x, bool small) {
+  return static_cast<F>(static_cast<RoundInt<F>>(small ? x : F(0)));
+}
 }  // namespace detail
+
+// The four functions below compute both outcomes and select, rather than returning early,
+// so that the SIMD lane loops vectorize.
 
 template <Float F>
 constexpr F FTrunc(F x) {
-  if (!(FAbs(x) < detail::kNoFractionBound<F>)) return x != x ? QuietNaN(x) : x;
-  return FCopysign(static_cast<F>(static_cast<detail::RoundInt<F>>(x)), x);
+  const bool small = FAbs(x) < detail::kNoFractionBound<F>;
+  const F t = detail::TruncSmall(x, small);
+  return FromBits<F>(small ? Bits(FCopysign(t, x)) : detail::Unrounded(x));
 }
 
 template <Float F>
 constexpr F FCeil(F x) {
-  if (!(FAbs(x) < detail::kNoFractionBound<F>)) return x != x ? QuietNaN(x) : x;
-  F t = static_cast<F>(static_cast<detail::RoundInt<F>>(x));  // rounds toward zero
-  if (t < x) t += F(1);  // only for positive x, so the sign below is right
-  return FCopysign(t, x);
+  const bool small = FAbs(x) < detail::kNoFractionBound<F>;
+  F t = detail::TruncSmall(x, small);
+  t = t < x ? t + F(1) : t;  // only for positive x, so copying x's sign below is right
+  return FromBits<F>(small ? Bits(FCopysign(t, x)) : detail::Unrounded(x));
 }
 
 template <Float F>
 constexpr F FFloor(F x) {
-  if (!(FAbs(x) < detail::kNoFractionBound<F>)) return x != x ? QuietNaN(x) : x;
-  F t = static_cast<F>(static_cast<detail::RoundInt<F>>(x));  // rounds toward zero
-  if (t > x) t -= F(1);  // only for negative x, so the sign below is right
-  return FCopysign(t, x);
+  const bool small = FAbs(x) < detail::kNoFractionBound<F>;
+  F t = detail::TruncSmall(x, small);
+  t = t > x ? t - F(1) : t;  // only for negative x, so copying x's sign below is right
+  return FromBits<F>(small ? Bits(FCopysign(t, x)) : detail::Unrounded(x));
 }
 
 /// Round to the nearest integer, ties to even. For |x| < 2^p (p = mantissa bits),
@@ -198,10 +216,11 @@ constexpr F FFloor(F x) {
 template <Float F>
 constexpr F FNearest(F x) {
   const F ax = FAbs(x);
-  if (!(ax < detail::kNoFractionBound<F>)) return x != x ? QuietNaN(x) : x;
-  // Without -ffast-math (-fassociative-math) the compiler may not fold this to |x|.
-  const F r = (ax + detail::kNoFractionBound<F>)-detail::kNoFractionBound<F>;
-  return FCopysign(r, x);
+  const bool small = ax < detail::kNoFractionBound<F>;
+  // Without -ffast-math (-fassociative-math) the compiler may not fold this back to |x|.
+  const F shifted = ax + detail::kNoFractionBound<F>;
+  const F r = shifted - detail::kNoFractionBound<F>;
+  return FromBits<F>(small ? Bits(FCopysign(r, x)) : detail::Unrounded(x));
 }
 
 /// fsqrt: IEEE square root; sqrt(-0) = -0, negative operands give a NaN. The hardware

@@ -25,11 +25,12 @@
 // Float lanes obey the same NaN rules as the scalar instructions (see numeric.h); abs, neg
 // and the pseudo-min/max pmin/pmax return operand bits unchanged.
 //
-// The lane loops work on std::array copies of the value so g++/clang can keep them in
-// vector registers and vectorize the simple ones; no intrinsics are needed.
+// The lane loops work on copies of the value in a 16-byte lane array (a GNU vector type
+// under g++/clang, std::array elsewhere), which the compilers keep in vector registers and
+// vectorize for the simple operations; no intrinsics are needed.
 #pragma once
 
-#include <algorithm>
+#include <algorithm>  // not used here; kept because interp.cc gets std::copy_n through it
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -51,8 +52,18 @@ namespace detail {
 
 template <typename T>
 inline constexpr unsigned kLanes = 16 / sizeof(T);
+#if defined(__GNUC__)
+// g++ and clang: a GNU vector type. It is indexed like an array, so the lane loops below
+// are plain loops either way, but clang only turns them into single SIMD instructions when
+// the lanes live in a vector type (with std::array it scalarizes e.g. i8x16.add into ~50
+// instructions because V128 is passed in general-purpose registers).
+template <typename T>
+using Lanes __attribute__((vector_size(16))) = T;
+#else
 template <typename T>
 using Lanes = std::array<T, kLanes<T>>;
+#endif
+static_assert(sizeof(Lanes<uint8_t>) == 16 && sizeof(Lanes<double>) == 16);
 
 template <size_t N>
 struct UnsignedOfSize;
@@ -80,8 +91,11 @@ template <typename T>
 inline Lanes<T> Split(V128 v) {
   return std::bit_cast<Lanes<T>>(v);
 }
-template <typename T>
-inline V128 Join(const Lanes<T>& lanes) {
+/// The inverse of Split. Takes any 16-byte lane array (deducing T through the attributed
+/// alias Lanes<T> does not work in g++).
+template <typename L>
+inline V128 Join(const L& lanes) {
+  static_assert(sizeof(L) == 16);
   return std::bit_cast<V128>(lanes);
 }
 
@@ -128,8 +142,9 @@ constexpr N Saturate(W v) {
 
 template <typename T>
 inline V128 Splat(T x) {
-  Lanes<T> r;
-  r.fill(x);
+  Lanes<T> r{};
+  for (unsigned i = 0; i < kLanes<T>; ++i)
+    r[i] = x;
   return Join(r);
 }
 template <typename T>
