@@ -96,6 +96,8 @@ Result<std::string> ModuleDecoder::Name(Reader& r) {
 Result<ValType> ModuleDecoder::ValueType(Reader& r) {
   size_t at = r.pos();
   uint8_t b = RUNW_TRY(r.U8());
+  // Type codes are one-byte signed LEB128s: a continuation bit is an overlong form.
+  if (b & 0x80) return Fail(ErrorCode::kIntRepresentationTooLong, r.Offset(at));
   auto t = ValTypeFromByte(b);
   // The reference decoder reads anything that is not a number or vector type as a
   // reference type, so that is the error it reports.
@@ -106,6 +108,7 @@ Result<ValType> ModuleDecoder::ValueType(Reader& r) {
 Result<ValType> ModuleDecoder::RefType(Reader& r) {
   size_t at = r.pos();
   uint8_t b = RUNW_TRY(r.U8());
+  if (b & 0x80) return Fail(ErrorCode::kIntRepresentationTooLong, r.Offset(at));
   auto t = ValTypeFromByte(b);
   if (!t || !IsRefType(*t)) return Fail(ErrorCode::kMalformedRefType, r.Offset(at));
   return *t;
@@ -224,15 +227,19 @@ Result<void> ModuleDecoder::FunctionSection(Reader& r) {
 
 Result<void> ModuleDecoder::TableSection(Reader& r) {
   uint32_t n = RUNW_TRY(Count(r));
-  for (uint32_t i = 0; i < n; ++i)
+  for (uint32_t i = 0; i < n; ++i) {
+    module_.table_offsets.push_back(r.Offset());
     module_.tables.push_back(RUNW_TRY(ReadTableType(r)));
+  }
   return {};
 }
 
 Result<void> ModuleDecoder::MemorySection(Reader& r) {
   uint32_t n = RUNW_TRY(Count(r));
-  for (uint32_t i = 0; i < n; ++i)
+  for (uint32_t i = 0; i < n; ++i) {
+    module_.memory_offsets.push_back(r.Offset());
     module_.memories.push_back(MemoryType{RUNW_TRY(ReadLimits(r))});
+  }
   return {};
 }
 

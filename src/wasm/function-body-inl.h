@@ -122,7 +122,9 @@ Result<void> BodyPass<C>::Step(Reader& r, bool const_expr, bool& done) {
         frames_.push_back(Frame{FrameKind::kIf, false, 0, {}, {}, {}});
         break;
       case Opcode::kElse:
-        if (frames_.back().kind != FrameKind::kIf) return Fail(ErrorCode::kMisplacedElse);
+        // The reference decoder reads a block's instructions up to an `else` or
+        // `end` byte and then requires `end` unless the block is an `if`.
+        if (frames_.back().kind != FrameKind::kIf) return Fail(ErrorCode::kEndOpcodeExpected);
         frames_.back().kind = FrameKind::kElse;
         break;
       case Opcode::kEnd:
@@ -146,6 +148,8 @@ Result<void> BodyPass<C>::Step(Reader& r, bool const_expr, bool& done) {
     switch (in.op) {
       case Opcode::kBlock:
       case Opcode::kLoop:
+        frames_.push_back(Frame{FrameKind::kBlock, false, 0, {}, {}, {}});
+        break;
       case Opcode::kIf:
         frames_.push_back(Frame{FrameKind::kIf, false, 0, {}, {}, {}});
         break;
@@ -477,7 +481,7 @@ Result<void> BodyPass<C>::CheckSpecial(const Instr& in, bool& done) {
       return PushFrame(FrameKind::kIf, in.block);
     case Opcode::kElse: {
       Frame& f = frames_.back();
-      if (f.kind != FrameKind::kIf) return Fail(ErrorCode::kMisplacedElse);
+      if (f.kind != FrameKind::kIf) return Fail(ErrorCode::kEndOpcodeExpected);
       RUNW_CHECK(CheckFrameEnd(f));
       f.kind = FrameKind::kElse;
       f.unreachable = false;

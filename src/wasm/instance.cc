@@ -30,8 +30,10 @@ std::string_view TrapMessage(TrapCode code) {
 
 std::string Thread::TrapText(TrapCode code) const {
   std::string text(TrapMessage(code));
-  if (code == TrapCode::kUninitializedElement || code == TrapCode::kUndefinedElement)
-    text += " " + std::to_string(trap_index);
+  if (code == TrapCode::kUninitializedElement || code == TrapCode::kUndefinedElement) {
+    text.push_back(' ');
+    text.append(std::to_string(trap_index));
+  }
   return text;
 }
 

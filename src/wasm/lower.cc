@@ -862,7 +862,11 @@ Result<std::shared_ptr<const CompiledModule>> CompileModule(Module module) {
   compiled->module = std::move(module);
   const Module& m = compiled->module;
   // Module-level validation first; then each body is validated and lowered together.
-  RUNW_CHECK(ValidateModuleDeclarations(m));
+  if (auto declarations = ValidateModuleDeclarations(m); !declarations) {
+    // ValidateModule orders errors as the reference does (malformed code first).
+    RUNW_CHECK(ValidateModule(m));
+    return std::unexpected(declarations.error());
+  }
   std::vector<bool> declared = DeclaredFuncRefs(m);
   compiled->funcs.reserve(m.codes.size());
   for (uint32_t i = 0; i < m.codes.size(); ++i) {

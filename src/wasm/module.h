@@ -132,7 +132,10 @@ struct Module {
   std::string module_name;
   std::unordered_map<uint32_t, std::string> func_names;
 
-  // Offsets of the function and code sections, for diagnostics.
+  // Offsets of each defined table and memory (not the imported ones), and of the
+  // function and code sections, for diagnostics.
+  std::vector<uint32_t> table_offsets;
+  std::vector<uint32_t> memory_offsets;
   uint32_t function_section_offset = 0;
   uint32_t code_section_offset = 0;
 

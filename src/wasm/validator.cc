@@ -96,13 +96,23 @@ Result<void> ModuleValidator::ValidateDeclarations() {
       return Fail(ErrorCode::kUnknownType, m_.function_section_offset, m_.func_types[f]);
   }
   for (uint32_t t = m_.num_imported_tables; t < m_.tables.size(); ++t) {
-    RUNW_CHECK(CheckLimits(m_.tables[t].limits, UINT32_MAX, ErrorCode::kTableSizeTooLarge, 0));
+    const uint32_t at = m_.table_offsets[t - m_.num_imported_tables];
+    RUNW_CHECK(CheckLimits(m_.tables[t].limits, UINT32_MAX, ErrorCode::kTableSizeTooLarge, at));
   }
   for (uint32_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
+    const uint32_t at = m_.memory_offsets[i - m_.num_imported_memories];
     RUNW_CHECK(
-        CheckLimits(m_.memories[i].limits, kMaxMemoryPages, ErrorCode::kMemorySizeTooLarge, 0));
+        CheckLimits(m_.memories[i].limits, kMaxMemoryPages, ErrorCode::kMemorySizeTooLarge, at));
   }
-  if (m_.memories.size() > 1) return Fail(ErrorCode::kMultipleMemories, 0);
+  if (m_.memories.size() > 1) {
+    // Point at the second memory, whether imported or defined.
+    uint32_t at = 0;
+    uint32_t seen = 0;
+    for (const Import& im : m_.imports)
+      if (im.kind == ExternKind::kMemory && ++seen == 2) at = im.offset;
+    if (seen < 2) at = m_.memory_offsets[1 - seen];
+    return Fail(ErrorCode::kMultipleMemories, at);
+  }
 
   // Global initializers see only the imported globals (spec 3.4.10, context C').
   for (uint32_t g = m_.num_imported_globals; g < m_.globals.size(); ++g) {

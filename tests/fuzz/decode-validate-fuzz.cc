@@ -7,14 +7,18 @@
 //     validator never an I/O error, and no error points past the end of the input.
 //  2. A decoded module is self-consistent: it owns an exact copy of the input, every
 //     byte range lies inside it, the index spaces add up, and every constant
-//     expression ends with its `end` byte.
+//     expression (and, once validated, every function body) ends with its `end`.
 //  3. Determinism: validating the same Module twice, and LoadModule on the same bytes,
 //     give the same result (catches reads of uninitialized or stale state).
 //  4. Malformed outranks invalid (function-body.h): the first decode error that a
 //     decode-only pass over the function bodies finds is exactly the error that
-//     ValidateModule reports, whatever validation errors come before it. The
-//     decode-only pass is an independent oracle because it never runs the typing
-//     rules, so a validation failure cannot change how it parses.
+//     ValidateModule reports, whatever validation errors come before it (two errors
+//     that only the validating pass raises are exempt). The decode-only pass is an
+//     independent oracle because it never runs the typing rules, so a validation
+//     failure cannot change how it parses.
+//  5. The interpreter's compile path (CompileModule, which validates and lowers in
+//     one pass) accepts exactly the modules that ValidateModule accepts, and reports
+//     the same error for the others.
 //
 // A broken invariant aborts with a message, which libFuzzer records as a crash.
 #include <algorithm>
@@ -27,6 +31,7 @@
 #include "base/error.h"
 #include "wasm/decoder.h"
 #include "wasm/function-body.h"
+#include "wasm/lower.h"
 #include "wasm/module.h"
 #include "wasm/validator.h"
 
@@ -79,11 +84,10 @@ void CheckConstExprShape(const Module& m, const ConstExpr& e) {
 }
 
 void CheckModuleShape(const Module& m, std::span<const uint8_t> input) {
-  Require(m.bytes.size() == input.size() &&
-              std::equal(m.bytes.begin(), m.bytes.end(), input.begin()),
-          "Module::bytes is not a copy of the input");
-  Require(m.num_imported_funcs <= m.func_types.size() &&
-              m.num_imported_tables <= m.tables.size() &&
+  Require(
+      m.bytes.size() == input.size() && std::equal(m.bytes.begin(), m.bytes.end(), input.begin()),
+      "Module::bytes is not a copy of the input");
+  Require(m.num_imported_funcs <= m.func_types.size() && m.num_imported_tables <= m.tables.size() &&
               m.num_imported_memories <= m.memories.size() &&
               m.num_imported_globals <= m.globals.size(),
           "more imports than entries in an index space");
@@ -129,21 +133,28 @@ std::optional<Error> FirstMalformedBody(const Module& m) {
 }
 
 void CheckMalformedOutranksInvalid(const Module& m, const Result<void>& validated) {
-  // Only validation reaches the control-depth limit; a body that hits it is judged by
-  // that limit first, so the oracle does not apply.
-  if (!validated && validated.error().code() == runw::ErrorCode::kImplLimit) return;
+  // Two decode-phase errors come from the validating pass alone, in its order: the
+  // control-depth limit (decoding alone nests without bound) and a data index without
+  // a data count section (checked after the index is validated; see Check()). The
+  // oracle does not apply to them.
+  if (!validated) {
+    runw::ErrorCode code = validated.error().code();
+    if (code == runw::ErrorCode::kImplLimit || code == runw::ErrorCode::kDataCountRequired) return;
+  }
   std::optional<Error> malformed = FirstMalformedBody(m);
   if (malformed) {
     Require(!validated.has_value(), "a malformed function body validated", malformed);
     Require(validated.error().phase() == ErrorPhase::kDecode,
             "a validation error hid a malformed function body", validated.error());
-    Require(SameError(validated.error(), *malformed),
-            "validation reported a different malformed-body error than decoding alone",
-            validated.error());
+    if (!SameError(validated.error(), *malformed)) {
+      std::fprintf(stderr, "decoding alone: %s, offset %u\n", malformed->Message().c_str(),
+                   malformed->offset());
+      Violation("validation reported a different malformed-body error than decoding alone",
+                validated.error());
+    }
   } else if (!validated) {
     Require(validated.error().phase() == ErrorPhase::kValidate,
-            "validation reported a malformed body that decoding alone accepts",
-            validated.error());
+            "validation reported a malformed body that decoding alone accepts", validated.error());
   }
 }
 
@@ -167,9 +178,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckError(validated.error(), size);
     Require(validated.error().phase() != ErrorPhase::kIo, "validator reported an I/O error",
             validated.error());
+  } else {
+    // Validation read each body through its final `end` and nothing past it.
+    for (const Code& code : module.codes) {
+      Require(code.body.size() >= 1 && module.bytes[code.body.end - 1] == 0x0b,
+              "a valid function body does not end with `end`");
+    }
   }
   Require(SameOutcome(ValidateModule(module), validated), "re-validation gave another result");
   Require(SameOutcome(LoadModule(input), validated), "LoadModule disagrees with Decode+Validate");
   CheckMalformedOutranksInvalid(module, validated);
+
+  // The interpreter validates each body while it lowers it; whatever it compiles must
+  // be exactly what validates, with the same first error otherwise.
+  auto compiled = CompileModule(module);
+  if (!SameOutcome(compiled, validated)) {
+    if (!validated) {
+      std::fprintf(stderr, "ValidateModule: %s, offset %u\n", validated.error().Message().c_str(),
+                   validated.error().offset());
+    }
+    if (!compiled) Violation("CompileModule disagrees with ValidateModule", compiled.error());
+    Violation("CompileModule accepted an invalid module");
+  }
+  if (compiled) {
+    Require((*compiled)->funcs.size() == module.codes.size(),
+            "CompileModule lowered a different number of functions");
+  }
   return 0;
 }

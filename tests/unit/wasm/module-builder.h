@@ -7,13 +7,16 @@
 // that wat2wasm cannot express. Everything is a plain function over std::vector so
 // that a test reads like the binary grammar of spec 5.5:
 //
-//   ModuleBytes({Section(kTypeId, Vec({FuncType({}, {vt::kI32})}))})
+//   ModuleBytes({Section(kTypeId, Vec({Sig({}, {vt::kI32})}))})
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -83,6 +86,14 @@ inline constexpr uint8_t kRefFunc = 0xd2;
 inline constexpr uint8_t kPrefixFC = 0xfc;
 }  // namespace op
 
+/// Appends `bytes` to `out`. (Written as resize-then-copy rather than
+/// vector::insert, in which g++ 12 at -O2 and above sees a false -Warray-bounds.)
+inline void Append(Bytes& out, std::span<const uint8_t> bytes) {
+  const size_t old_size = out.size();
+  out.resize(old_size + bytes.size());
+  std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<std::ptrdiff_t>(old_size));
+}
+
 /// Unsigned LEB128 in its shortest form.
 inline Bytes Leb(uint64_t v) {
   Bytes out;
@@ -111,7 +122,7 @@ inline Bytes Sleb(int64_t v) {
 inline Bytes Cat(std::initializer_list<Bytes> parts) {
   Bytes out;
   for (const Bytes& p : parts)
-    out.insert(out.end(), p.begin(), p.end());
+    Append(out, p);
   return out;
 }
 
@@ -119,7 +130,7 @@ inline Bytes Cat(std::initializer_list<Bytes> parts) {
 inline Bytes Vec(std::initializer_list<Bytes> items) {
   Bytes out = Leb(items.size());
   for (const Bytes& item : items)
-    out.insert(out.end(), item.begin(), item.end());
+    Append(out, item);
   return out;
 }
 
@@ -127,7 +138,7 @@ inline Bytes Vec(std::initializer_list<Bytes> items) {
 /// tests can pass malformed UTF-8.
 inline Bytes Name(std::string_view s) {
   Bytes out = Leb(s.size());
-  out.insert(out.end(), s.begin(), s.end());
+  Append(out, std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
   return out;
 }
 
@@ -140,25 +151,26 @@ inline Bytes Section(uint8_t id, const Bytes& payload) {
 inline Bytes ModuleBytes(std::initializer_list<Bytes> sections) {
   Bytes out(std::begin(kHeader), std::end(kHeader));
   for (const Bytes& s : sections)
-    out.insert(out.end(), s.begin(), s.end());
+    Append(out, s);
   return out;
 }
 
 /// A function type: 0x60, the parameter vector, the result vector.
-inline Bytes FuncType(const Bytes& params, const Bytes& results) {
+inline Bytes Sig(const Bytes& params, const Bytes& results) {
   return Cat({Bytes{0x60}, Leb(params.size()), params, Leb(results.size()), results});
 }
 
 /// One code section entry: its size, then the local runs and the instructions
 /// (which must include the final `end`). Each run is {count, type}.
-inline Bytes Code(std::initializer_list<std::pair<uint32_t, uint8_t>> locals, const Bytes& instrs) {
+inline Bytes CodeEntry(std::initializer_list<std::pair<uint32_t, uint8_t>> locals,
+                       const Bytes& instrs) {
   Bytes body = Leb(locals.size());
   for (auto [count, type] : locals) {
     Bytes c = Leb(count);
-    body.insert(body.end(), c.begin(), c.end());
+    Append(body, c);
     body.push_back(type);
   }
-  body.insert(body.end(), instrs.begin(), instrs.end());
+  Append(body, instrs);
   return Cat({Leb(body.size()), body});
 }
 
@@ -167,14 +179,14 @@ inline Bytes Code(std::initializer_list<std::pair<uint32_t, uint8_t>> locals, co
 /// order) and followed by `after_code` (a data section, say).
 inline Bytes OneFunctionModule(const Bytes& instrs, std::initializer_list<Bytes> before_code = {},
                                std::initializer_list<Bytes> after_code = {},
-                               const Bytes& type = FuncType({}, {})) {
+                               const Bytes& type = Sig({}, {})) {
   Bytes out(std::begin(kHeader), std::end(kHeader));
-  auto append = [&](const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
+  auto append = [&](const Bytes& b) { Append(out, b); };
   append(Section(kTypeId, Vec({type})));
   append(Section(kFunctionId, Vec({Leb(0)})));
   for (const Bytes& s : before_code)
     append(s);
-  append(Section(kCodeId, Vec({Code({}, instrs)})));
+  append(Section(kCodeId, Vec({CodeEntry({}, instrs)})));
   for (const Bytes& s : after_code)
     append(s);
   return out;
@@ -184,7 +196,7 @@ inline Bytes OneFunctionModule(const Bytes& instrs, std::initializer_list<Bytes>
 /// without extra sections and with a one-byte body size: header, type section
 /// (2 + its payload), function section (4 bytes), code section id, size, count,
 /// entry size, local run count.
-inline uint32_t FirstInstrOffset(const Bytes& type = FuncType({}, {})) {
+inline uint32_t FirstInstrOffset(const Bytes& type = Sig({}, {})) {
   return kHeaderSize + 2 + 1 + static_cast<uint32_t>(type.size()) + 4 + 5;
 }
 
