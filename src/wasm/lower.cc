@@ -410,7 +410,85 @@ void Lowerer::End() {
     PushTemp(t);
 }
 
-void Lowerer::Generic(const Instr& in, const OpInfo& info) {
+// For a binary operation whose first operand is a literal: the operation that gives
+// the same result with the operands swapped, or kNop when there is none.
+Opcode SwappedOp(Opcode op) {
+  using enum Opcode;
+  switch (op) {
+    case kI32Add:
+    case kI32Mul:
+    case kI32And:
+    case kI32Or:
+    case kI32Xor:
+    case kI32Eq:
+    case kI32Ne:
+    case kI64Add:
+    case kI64Mul:
+    case kI64And:
+    case kI64Or:
+    case kI64Xor:
+    case kI64Eq:
+    case kI64Ne:
+      return op;
+    case kI32LtS:
+      return kI32GtS;
+    case kI32LtU:
+      return kI32GtU;
+    case kI32GtS:
+      return kI32LtS;
+    case kI32GtU:
+      return kI32LtU;
+    case kI32LeS:
+      return kI32GeS;
+    case kI32LeU:
+      return kI32GeU;
+    case kI32GeS:
+      return kI32LeS;
+    case kI32GeU:
+      return kI32LeU;
+    case kI64LtS:
+      return kI64GtS;
+    case kI64LtU:
+      return kI64GtU;
+    case kI64GtS:
+      return kI64LtS;
+    case kI64GtU:
+      return kI64LtU;
+    case kI64LeS:
+      return kI64GeS;
+    case kI64LeU:
+      return kI64GeU;
+    case kI64GeS:
+      return kI64LeS;
+    case kI64GeU:
+      return kI64LeU;
+    default:
+      return kNop;
+  }
+}
+
+void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
+  Instr in = in_;
+  const OpInfo* pinfo = &info_;
+  if (info_.num_params == 2 && stack_.size() >= 2) {
+    Entry& a = stack_[stack_.size() - 2];
+    Entry& b = stack_.back();
+    const Opcode swapped = SwappedOp(in.op);
+    if (a.kind == Kind::kConst && b.kind != Kind::kConst && swapped != Opcode::kNop) {
+      // Put the literal second so it can travel in the instruction. Homes stay with
+      // their stack positions; the first entry becomes a reference to wherever the
+      // second operand's value is (a temporary's value is in its own home). Both are
+      // consumed by this instruction at once.
+      const uint32_t where = b.kind == Kind::kTemp ? b.home : b.src;
+      b.kind = Kind::kConst;
+      b.bits = a.bits;
+      a.kind = Kind::kLocal;
+      a.src = where;
+      in.op = swapped;
+      pinfo = &kOpTable[static_cast<uint16_t>(swapped)];
+    }
+  }
+  const OpInfo& info = *pinfo;
   LastOp last;
   last.op = in.op;
   if (info.num_params == 2 && stack_.back().kind == Kind::kConst &&
