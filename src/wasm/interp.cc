@@ -582,7 +582,12 @@ I_BrTable: {
   pc += Rd<int32_t>(pc + 16 + 4 * i);
   NEXT();
 }
-I_Return: {
+I_Return64:
+  // Return with a single one-slot result, copied into place first.
+  fp[0] = fp[U32(pc, 0)];
+  goto do_return;
+I_Return:
+do_return: {
   const Thread::CallFrame& cf = t.frames[--t.depth];
   std::atomic_signal_fence(std::memory_order_seq_cst);
   if (cf.ret_pc == nullptr) return TrapCode::kOk;

@@ -49,6 +49,7 @@ namespace runw::wasm {
   X(BrIfLoop)        \
   X(BrTable)         \
   X(Return)          \
+  X(Return64)        \
   X(Call)            \
   X(CallIndirect)    \
   X(Trap)            \

@@ -279,6 +279,12 @@ void Lowerer::EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond) {
 void Lowerer::EmitReturn() {
   const size_t n = type_.results.size();
   MaterializeTop(n);
+  if (n == 1 && SlotsOf(type_.results[0]) == 1 && stack_.back().home != 0 &&
+      !(fusable_ && last_dst_slot_ == stack_.back().home)) {
+    Op(IOp::kReturn64);
+    U32(stack_.back().home);
+    return;
+  }
   uint32_t dst = 0;
   for (size_t k = 0; k < n; ++k) {
     const Entry& e = stack_[stack_.size() - n + k];

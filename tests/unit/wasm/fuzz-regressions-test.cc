@@ -21,12 +21,12 @@ namespace {
 using runw::test::FailsWith;
 using runw::test::Succeeds;
 
-// An `else` inside a `block` or `loop` is malformed ("END opcode expected": the reference decoder
-// stops a block at `else` and then requires `end`), and
-// malformed code outranks invalid code. When the `block` itself failed validation
-// (here: its block type names type 5 of 1), the validator opened the frame of the
-// failed instruction as an `if` frame, accepted the `else` and reported the
-// validation error instead. Decoding alone reports the `else`.
+// An `else` inside a `block` or `loop` is malformed: the reference decoder stops a
+// block's instructions at the `else` byte and then requires `end` ("END opcode
+// expected"). Malformed code outranks invalid code, but when the `block` itself failed
+// validation (here: its block type names type 5 of 1), the validator opened the failed
+// instruction's frame as an `if` frame, accepted the `else` and reported the validation
+// error instead. Decoding alone rejects the `else`.
 //
 //   (type (func)) (func (type 0)  block (type 5) else end end)
 TEST(FuzzRegressionTest, Issue_ElseAfterInvalidBlockAccepted) {
