@@ -20,9 +20,13 @@ struct WasmRunOptions {
   std::string module_path;
   std::string invoke;  // empty: run `_start`
   std::vector<std::string> args;
+  std::vector<std::string> dirs;  // --dir HOST[::GUEST]
+  std::vector<std::string> env;   // --env KEY=VALUE
+  bool inherit_env = false;       // --inherit-env
 };
 
-/// `runw wasm run [--invoke NAME] FILE [ARGS...]`
+/// `runw wasm run [--invoke NAME] [--dir HOST[::GUEST]]... [--env KEY=VALUE]...
+/// [--inherit-env] FILE [ARGS...]`
 int WasmRun(const WasmRunOptions& opts);
 
 }  // namespace runw::cli

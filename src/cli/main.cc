@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 
@@ -34,14 +35,41 @@ int Main(int argc, char** argv) {
   CLI::App* run =
       wasm->add_subcommand("run", "Run a module: its `_start`, or the export --invoke names");
   run->add_option("--invoke", run_opts.invoke, "call this exported function and print its results");
+  run->add_option("--dir", run_opts.dirs,
+                  "preopen host directory HOST for the guest, as GUEST (default: HOST)")
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);
+  run->add_option("--env", run_opts.env, "set an environment variable for the guest")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  run->add_flag("--inherit-env", run_opts.inherit_env,
+                "give the guest runw's own environment (before --env)");
   run->add_option("file", run_opts.module_path, "the .wasm file")->required();
-  run->add_option("args", run_opts.args, "arguments for the function");
-  // Arguments after the module belong to it, even when they look like options.
-  run->positionals_at_end();
-  run->prefix_command();
+  run->footer("ARGS...: after FILE, the function's arguments (--invoke) or the guest's argv");
+
+  // Arguments after the module belong to it, even when they look like options
+  // (`runw wasm run app.wasm --help` passes --help to the guest): cut them off
+  // before CLI11 sees the command line.
+  int parsed_argc = argc;
+  if (argc > 2 && std::string_view(argv[1]) == "wasm" && std::string_view(argv[2]) == "run") {
+    for (int i = 3; i < argc; ++i) {
+      std::string_view a = argv[i];
+      if (a == "--") {
+        i += 1;
+      } else if (a.starts_with("-")) {
+        bool takes_value = a == "--invoke" || a == "--dir" || a == "--env";
+        if (takes_value) ++i;
+        continue;
+      }
+      if (i >= argc) break;
+      run_opts.args.assign(argv + i + 1, argv + argc);
+      parsed_argc = i + 1;
+      break;
+    }
+  }
 
   try {
-    app.parse(argc, argv);
+    app.parse(parsed_argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }

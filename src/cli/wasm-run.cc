@@ -3,15 +3,20 @@
 // With --invoke, calls the named export with ARGS parsed by its parameter types and
 // prints each result on its own line (i32/i64 as signed decimal, floats in the
 // shortest form that reads back exactly, v128 as 32 hex digits, references as
-// `null` or their kind). Without it, runs the command module's `_start`.
+// `null` or their kind). Without it, runs the command module's `_start` with WASI
+// preview 1: ARGS become the guest's argv after the module path, and the exit
+// status is the guest's proc_exit code.
 #include <charconv>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "base/file.h"
 #include "cli/commands.h"
+#include "wasi/wasi.h"
 #include "wasm/decoder.h"
 #include "wasm/instance.h"
 #include "wasm/lower.h"
@@ -136,22 +141,49 @@ int WasmRun(const WasmRunOptions& opts) {
     return 1;
   }
   const wasm::Module& m = (*compiled)->module;
-  if (!m.imports.empty()) {
-    const wasm::Import& im = m.imports.front();
-    std::fprintf(stderr,
-                 "runw: unknown import `%s`.`%s`: runw provides no host functions to this module "
-                 "yet (WASI preview 1 is not implemented)\n",
-                 im.module.c_str(), im.name.c_str());
-    return 1;
+
+  // The guest's argv: the module path as given, then ARGS (for _start only; with
+  // --invoke the ARGS are the function's parameters).
+  std::vector<std::string> guest_args{opts.module_path};
+  if (opts.invoke.empty()) guest_args.insert(guest_args.end(), opts.args.begin(), opts.args.end());
+  std::vector<std::string> guest_env;
+  if (opts.inherit_env)
+    for (char** e = environ; *e != nullptr; ++e)
+      guest_env.emplace_back(*e);
+  for (const std::string& kv : opts.env) {
+    if (kv.find('=') == std::string::npos || kv.front() == '=') {
+      std::fprintf(stderr, "runw: --env `%s` is not KEY=VALUE\n", kv.c_str());
+      return 1;
+    }
+    guest_env.push_back(kv);
+  }
+  wasi::WasiContext wasi_ctx(std::move(guest_args), std::move(guest_env));
+  for (const std::string& d : opts.dirs) {
+    size_t sep = d.find("::");
+    std::string host = sep == std::string::npos ? d : d.substr(0, sep);
+    std::string guest = sep == std::string::npos ? d : d.substr(sep + 2);
+    std::string error;
+    if (host.empty() || guest.empty() || !wasi_ctx.AddPreopen(host, guest, &error)) {
+      std::fprintf(stderr, "runw: --dir `%s`: %s\n", d.c_str(),
+                   error.empty() ? "expected HOST[::GUEST]" : error.c_str());
+      return 1;
+    }
   }
 
   wasm::Store store;
   wasm::Thread thread(store);
-  auto inst = wasm::Instantiate(thread, *compiled, {});
+  std::string import_error;
+  std::vector<wasm::ExternVal> imports = wasi::ResolveImports(store, wasi_ctx, m, &import_error);
+  if (!import_error.empty()) {
+    std::fprintf(stderr, "runw: %s\n", import_error.c_str());
+    return 1;
+  }
+  auto inst = wasm::Instantiate(thread, *compiled, imports);
   if (inst.link_error) {
     std::fprintf(stderr, "runw: %s\n", inst.link_error->c_str());
     return 1;
   }
+  if (inst.trap == wasm::TrapCode::kExit) return thread.exit_code();
   if (inst.trap != wasm::TrapCode::kOk) {
     PrintTrap(thread, inst.trap);
     return kTrapExitCode;
@@ -165,6 +197,21 @@ int WasmRun(const WasmRunOptions& opts) {
     return 1;
   }
   const wasm::FuncInst& f = *it->second.func();
+  if (opts.invoke.empty()) {
+    // A command: _start takes nothing; its ARGS went to the guest's argv.
+    if (!f.type->params.empty()) {
+      std::fprintf(stderr, "runw: `_start` must take no parameters\n");
+      return 1;
+    }
+    std::vector<Slot> results(f.result_slots);
+    wasm::TrapCode trap = thread.Invoke(f, {}, results);
+    if (trap == wasm::TrapCode::kExit) return thread.exit_code();
+    if (trap != wasm::TrapCode::kOk) {
+      PrintTrap(thread, trap);
+      return kTrapExitCode;
+    }
+    return 0;
+  }
   if (opts.args.size() != f.type->params.size()) {
     std::fprintf(stderr, "runw: `%s` takes %zu arguments, %zu given\n", name.c_str(),
                  f.type->params.size(), opts.args.size());
@@ -180,6 +227,7 @@ int WasmRun(const WasmRunOptions& opts) {
   }
   std::vector<Slot> results(f.result_slots);
   wasm::TrapCode trap = thread.Invoke(f, args, results);
+  if (trap == wasm::TrapCode::kExit) return thread.exit_code();
   if (trap != wasm::TrapCode::kOk) {
     PrintTrap(thread, trap);
     return kTrapExitCode;

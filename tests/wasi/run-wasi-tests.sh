@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# WASI preview 1 tests: builds the C programs in programs/ with
+# `clang --target=wasm32-wasi` at test time and runs them under `runw wasm run`,
+# checking their output, their errno values and the exit status.
+#
+# usage: run-wasi-tests.sh RUNW [CLANG]
+set -u
+RUNW=$1
+CLANG=${2:-clang}
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+if [ ! -x "$RUNW" ]; then
+  echo "FAIL: no runw at $RUNW"
+  exit 1
+fi
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# expect_line NAME FILE LINE: FILE holds LINE exactly.
+expect_line() {
+  if ! grep -qxF -- "$3" "$2"; then
+    fail "$1: expected line '$3' in:"
+    sed 's/^/    /' "$2"
+  fi
+}
+
+# expect_status NAME GOT WANT
+expect_status() {
+  [ "$2" -eq "$3" ] || fail "$1: exit status $2, expected $3"
+}
+
+for src in "$HERE"/programs/*.c; do
+  stem=$(basename "$src" .c)
+  if ! "$CLANG" --target=wasm32-wasi -O1 -Wall "$src" -o "$WORK/$stem.wasm"; then
+    fail "cannot compile $stem.c"
+  fi
+done
+
+# --- hello: stdout, stderr, exit status from proc_exit -----------------------------
+"$RUNW" wasm run "$WORK/hello.wasm" >"$WORK/out" 2>"$WORK/err"
+expect_status hello $? 0
+expect_line hello "$WORK/out" "hello, world"
+expect_line hello "$WORK/err" "to stderr"
+"$RUNW" wasm run "$WORK/hello.wasm" 42 >/dev/null 2>&1
+expect_status hello-exit-42 $? 42
+
+# --- args and environment ------------------------------------------------------------
+"$RUNW" wasm run --env FOO=bar --env EMPTY= "$WORK/args-env.wasm" one "two words" --dir \
+  >"$WORK/out" 2>&1
+expect_status args-env $? 0
+expect_line args-env "$WORK/out" "argc=4"
+expect_line args-env "$WORK/out" "argv[0]=$WORK/args-env.wasm"
+expect_line args-env "$WORK/out" "argv[1]=one"
+expect_line args-env "$WORK/out" "argv[2]=two words"
+expect_line args-env "$WORK/out" "argv[3]=--dir"
+expect_line args-env "$WORK/out" "env FOO=bar"
+expect_line args-env "$WORK/out" "env EMPTY="
+expect_line args-env "$WORK/out" "FOO=bar"
+[ "$(grep -c '^env ' "$WORK/out")" -eq 2 ] || fail "args-env: environment not exactly --env"
+RUNW_WASI_TEST_VAR=inherited "$RUNW" wasm run --inherit-env "$WORK/args-env.wasm" >"$WORK/out" 2>&1
+expect_line args-env-inherit "$WORK/out" "env RUNW_WASI_TEST_VAR=inherited"
+
+# --- files inside a preopen --------------------------------------------------------
+mkdir "$WORK/sandbox"
+"$RUNW" wasm run --dir "$WORK/sandbox::/sandbox" "$WORK/files.wasm" >"$WORK/out" 2>&1
+expect_status files $? 0
+expect_line files "$WORK/out" "read: first line"
+expect_line files "$WORK/out" "after seek: line"
+expect_line files "$WORK/out" "pread: second"
+expect_line files "$WORK/out" "size after rename: 30 regular=1"
+expect_line files "$WORK/out" "readlink: b.txt"
+expect_line files "$WORK/out" "listing: ../ ./ b.txt link@ sub/"
+expect_line files "$WORK/out" "files ok"
+[ -z "$(ls -A "$WORK/sandbox")" ] || fail "files: sandbox not left empty"
+
+# --- stdin, and a listing longer than one fd_readdir buffer -------------------------
+mkdir "$WORK/big"
+echo "some input" | "$RUNW" wasm run --dir "$WORK/big::/big" "$WORK/stdin-bigdir.wasm" \
+  >"$WORK/out" 2>&1
+expect_status stdin-bigdir $? 0
+expect_line stdin-bigdir "$WORK/out" "stdin: 11 some input"
+expect_line stdin-bigdir "$WORK/out" "entries: 400"
+
+# --- clocks, poll_oneoff, random -----------------------------------------------------
+"$RUNW" wasm run "$WORK/clock-random.wasm" >"$WORK/out" 2>&1
+expect_status clock-random $? 0
+expect_line clock-random "$WORK/out" "realtime after 2020: 1"
+expect_line clock-random "$WORK/out" "monotonic res positive: 1"
+expect_line clock-random "$WORK/out" "cputime ok: 1"
+expect_line clock-random "$WORK/out" "slept at least 20ms: 1"
+expect_line clock-random "$WORK/out" "random differs: 1 mostly nonzero: 1"
+
+# --- sandbox escapes: errno values are WASI's (notcapable 76, noent 44, loop 32,
+# fault 21, nosys 52, badf 8) ---------------------------------------------------------
+mkdir -p "$WORK/jail/inside"
+echo hi >"$WORK/jail/ok.txt"
+echo secret >"$WORK/x"
+ln -s /etc "$WORK/jail/to-etc"
+ln -s .. "$WORK/jail/to-parent"
+ln -s loop "$WORK/jail/loop"
+"$RUNW" wasm run --dir "$WORK/jail" "$WORK/sandbox.wasm" >"$WORK/out" 2>&1
+expect_status sandbox $? 0
+expect_line sandbox "$WORK/out" "open ../x: 76"
+expect_line sandbox "$WORK/out" "open /etc/passwd: 44"
+expect_line sandbox "$WORK/out" "open to-etc/passwd: 76"
+expect_line sandbox "$WORK/out" "open to-parent/x: 76"
+expect_line sandbox "$WORK/out" "open loop: 32"
+expect_line sandbox "$WORK/out" "open inside/../../x: 76"
+expect_line sandbox "$WORK/out" "open ok.txt: 0"
+expect_line sandbox "$WORK/out" "stat to-etc: 76"
+expect_line sandbox "$WORK/out" "mkdir ../y: 76"
+expect_line sandbox "$WORK/out" "unlink ../x: 76"
+expect_line sandbox "$WORK/out" "rename ok.txt ../z: 76"
+expect_line sandbox "$WORK/out" "symlink via to-parent: 76"
+expect_line sandbox "$WORK/out" "bad iovec: 21"
+expect_line sandbox "$WORK/out" "bad result ptr: 21"
+expect_line sandbox "$WORK/out" "fd_allocate: 52"
+expect_line sandbox "$WORK/out" "bad fd: 8"
+[ -e "$WORK/x" ] && [ ! -e "$WORK/y" ] && [ ! -e "$WORK/z" ] && [ -e "$WORK/jail/ok.txt" ] ||
+  fail "sandbox: files outside the preopen changed"
+
+# --- every preview-1 import binds; those outside the first slice answer nosys ------
+"$RUNW" wasm run "$WORK/all-imports.wasm" >"$WORK/out" 2>&1
+expect_status all-imports $? 0
+[ "$(grep -c ': 52$' "$WORK/out")" -eq 12 ] || {
+  fail "all-imports: expected 12 functions answering nosys (52):"
+  sed 's/^/    /' "$WORK/out"
+}
+
+# --- traps -----------------------------------------------------------------------------
+"$RUNW" wasm run "$WORK/trap.wasm" >"$WORK/out" 2>"$WORK/err"
+expect_status trap $? 134
+expect_line trap "$WORK/out" "before trap"
+expect_line trap "$WORK/err" "runw: trap: unreachable"
+
+# --- imports that cannot be resolved ---------------------------------------------------
+if command -v wat2wasm >/dev/null; then
+  cat >"$WORK/unknown.wat" <<'WAT'
+(module (import "wasi_snapshot_preview1" "no_such_call" (func)) (func (export "_start")))
+WAT
+  cat >"$WORK/badsig.wat" <<'WAT'
+(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32)))
+        (memory (export "memory") 1) (func (export "_start")))
+WAT
+  cat >"$WORK/othermod.wat" <<'WAT'
+(module (import "env" "f" (func)) (func (export "_start")))
+WAT
+  for m in unknown badsig othermod; do
+    wat2wasm "$WORK/$m.wat" -o "$WORK/$m.wasm" || fail "wat2wasm $m"
+    "$RUNW" wasm run "$WORK/$m.wasm" >"$WORK/out" 2>&1
+    expect_status "import-$m" $? 1
+  done
+  "$RUNW" wasm run "$WORK/unknown.wasm" 2>&1 | grep -q 'no_such_call' || fail "unknown import not named"
+  "$RUNW" wasm run "$WORK/badsig.wasm" 2>&1 | grep -q 'incompatible import type' ||
+    fail "bad signature not reported"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all WASI tests passed"
