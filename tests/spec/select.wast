@@ -1,0 +1,118 @@
+;; select in the lowering: one instruction reading two operands and a condition,
+;; each from a local, a literal (written to its slot first) or a temporary, for
+;; 64-bit values and for v128 (two slots). Its result can be redirected into a
+;; local that is also one of its operands, and the condition is an i32 that must
+;; be tested on its 32 bits only.
+
+(module
+  ;; Every operand a local: untyped select for each scalar type.
+  (func (export "i32") (param i32 i32 i32) (result i32)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "i64") (param i64 i64 i32) (result i64)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "f32") (param f32 f32 i32) (result f32)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "f64") (param f64 f64 i32) (result f64)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  ;; Typed select, including v128 and references.
+  (func (export "v128") (param v128 v128 i32) (result v128)
+    (select (result v128) (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "externref") (param externref externref i32) (result externref)
+    (select (result externref) (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "funcref-is-null") (param i32) (result i32)
+    (ref.is_null (select (result funcref) (ref.null func) (ref.func 0) (local.get 0))))
+  (func (export "i64-typed") (param i64 i64 i32) (result i64)
+    (select (result i64) (local.get 0) (local.get 1) (local.get 2)))
+
+  ;; Literal operands and condition.
+  (func (export "literal-operands") (param i32) (result i64)
+    (select (i64.const 0x100000001) (i64.const -2) (local.get 0)))
+  (func (export "literal-cond-true") (param f64 f64) (result f64)
+    (select (local.get 0) (local.get 1) (i32.const 0x80000000)))
+  (func (export "literal-cond-false") (param f64 f64) (result f64)
+    (select (local.get 0) (local.get 1) (i32.const 0)))
+  (func (export "literal-v128") (param i32) (result v128)
+    (select (v128.const i32x4 1 2 3 4) (v128.const i64x2 -1 -2) (local.get 0)))
+  ;; Temporaries: the operands and the condition computed.
+  (func (export "computed") (param i32 i32) (result i32)
+    (select (i32.mul (local.get 0) (i32.const 10)) (i32.add (local.get 1) (i32.const 1))
+            (i32.lt_s (local.get 0) (local.get 1))))
+  (func (export "computed-v128") (param v128 i32) (result v128)
+    (select (i32x4.add (local.get 0) (local.get 0)) (i32x4.neg (local.get 0))
+            (i32.and (local.get 1) (i32.const 1))))
+
+  ;; The condition is an i32: a value whose 64-bit form would be non-zero but
+  ;; whose i32 is zero (wrapped from an i64) selects the second operand.
+  (func (export "cond-wrapped") (param i64) (result i32)
+    (select (i32.const 1) (i32.const 2) (i32.wrap_i64 (local.get 0))))
+
+  ;; The result redirected into a local that is an operand: the old values must be
+  ;; read before the local is written.
+  (func (export "into-first") (param i32 i32 i32) (result i32)
+    (local.set 0 (select (local.get 0) (local.get 1) (local.get 2)))
+    (i32.add (i32.mul (local.get 0) (i32.const 100)) (local.get 1)))
+  (func (export "into-cond") (param i32 i32 i32) (result i32)
+    (local.set 2 (select (local.get 0) (local.get 1) (local.get 2)))
+    (local.get 2))
+  (func (export "into-v128") (param v128 v128 i32) (result v128 v128)
+    (local.set 1 (select (result v128) (local.get 1) (local.get 0) (local.get 2)))
+    (local.get 0) (local.get 1))
+  ;; A select of a local captured before the local is overwritten.
+  (func (export "captured") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1) (local.get 0)
+    (local.set 0 (i32.const 0))
+    (select)
+    (local.get 0) (i32.add))
+
+  ;; NaN payloads go through select unchanged.
+  (func (export "f32-nan") (param i32) (result f32)
+    (select (f32.const nan:0x1) (f32.const -nan:0x200000) (local.get 0)))
+  (func (export "f64-nan") (param f64 i32) (result f64)
+    (select (f64.const -nan:0x8000000000001) (local.get 0) (local.get 1)))
+)
+
+(assert_return (invoke "i32" (i32.const 1) (i32.const 2) (i32.const 1)) (i32.const 1))
+(assert_return (invoke "i32" (i32.const 1) (i32.const 2) (i32.const 0)) (i32.const 2))
+(assert_return (invoke "i32" (i32.const 1) (i32.const 2) (i32.const -1)) (i32.const 1))
+(assert_return (invoke "i64" (i64.const -1) (i64.const 0x100000000) (i32.const 0)) (i64.const 0x100000000))
+(assert_return (invoke "i64" (i64.const -1) (i64.const 0x100000000) (i32.const 7)) (i64.const -1))
+(assert_return (invoke "f32" (f32.const -0) (f32.const 0) (i32.const 1)) (f32.const -0))
+(assert_return (invoke "f32" (f32.const -0) (f32.const 0) (i32.const 0)) (f32.const 0))
+(assert_return (invoke "f64" (f64.const 1.5) (f64.const -inf) (i32.const 0)) (f64.const -inf))
+(assert_return (invoke "v128" (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (i32.const 1))
+               (v128.const i32x4 1 2 3 4))
+(assert_return (invoke "v128" (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (i32.const 0))
+               (v128.const i32x4 5 6 7 8))
+(assert_return (invoke "externref" (ref.extern 1) (ref.extern 2) (i32.const 1)) (ref.extern 1))
+(assert_return (invoke "externref" (ref.extern 1) (ref.null extern) (i32.const 0)) (ref.null extern))
+(assert_return (invoke "funcref-is-null" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "funcref-is-null" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "i64-typed" (i64.const 5) (i64.const 6) (i32.const 0)) (i64.const 6))
+(assert_return (invoke "literal-operands" (i32.const 1)) (i64.const 0x100000001))
+(assert_return (invoke "literal-operands" (i32.const 0)) (i64.const -2))
+(assert_return (invoke "literal-cond-true" (f64.const 1) (f64.const 2)) (f64.const 1))
+(assert_return (invoke "literal-cond-false" (f64.const 1) (f64.const 2)) (f64.const 2))
+(assert_return (invoke "literal-v128" (i32.const 2)) (v128.const i32x4 1 2 3 4))
+(assert_return (invoke "literal-v128" (i32.const 0)) (v128.const i64x2 -1 -2))
+(assert_return (invoke "computed" (i32.const 2) (i32.const 3)) (i32.const 20))
+(assert_return (invoke "computed" (i32.const 3) (i32.const 2)) (i32.const 3))
+(assert_return (invoke "computed-v128" (v128.const i32x4 1 -2 3 -4) (i32.const 3))
+               (v128.const i32x4 2 -4 6 -8))
+(assert_return (invoke "computed-v128" (v128.const i32x4 1 -2 3 -4) (i32.const 2))
+               (v128.const i32x4 -1 2 -3 4))
+(assert_return (invoke "cond-wrapped" (i64.const 0x100000000)) (i32.const 2))
+(assert_return (invoke "cond-wrapped" (i64.const 0x100000001)) (i32.const 1))
+(assert_return (invoke "into-first" (i32.const 4) (i32.const 5) (i32.const 0)) (i32.const 505))
+(assert_return (invoke "into-first" (i32.const 4) (i32.const 5) (i32.const 1)) (i32.const 405))
+(assert_return (invoke "into-cond" (i32.const 4) (i32.const 5) (i32.const 9)) (i32.const 4))
+(assert_return (invoke "into-cond" (i32.const 4) (i32.const 5) (i32.const 0)) (i32.const 5))
+(assert_return (invoke "into-v128" (v128.const i32x4 1 1 1 1) (v128.const i32x4 2 2 2 2) (i32.const 0))
+               (v128.const i32x4 1 1 1 1) (v128.const i32x4 1 1 1 1))
+(assert_return (invoke "into-v128" (v128.const i32x4 1 1 1 1) (v128.const i32x4 2 2 2 2) (i32.const 1))
+               (v128.const i32x4 1 1 1 1) (v128.const i32x4 2 2 2 2))
+(assert_return (invoke "captured" (i32.const 6) (i32.const 7)) (i32.const 6))
+(assert_return (invoke "captured" (i32.const 0) (i32.const 7)) (i32.const 7))
+(assert_return (invoke "f32-nan" (i32.const 1)) (f32.const nan:0x1))
+(assert_return (invoke "f32-nan" (i32.const 0)) (f32.const -nan:0x200000))
+(assert_return (invoke "f64-nan" (f64.const nan:0x5) (i32.const 0)) (f64.const nan:0x5))
+(assert_return (invoke "f64-nan" (f64.const nan:0x5) (i32.const 1)) (f64.const -nan:0x8000000000001))
