@@ -275,9 +275,7 @@ constexpr uint32_t kLookupSymlinkFollow = 1;
 class Mem {
  public:
   explicit Mem(HostCall& call) {
-    const wasm::Thread& t = call.thread;
-    if (t.depth == 0) return;
-    wasm::ModuleInstance* inst = t.frames[t.depth - 1].inst;
+    wasm::ModuleInstance* inst = call.caller;
     if (inst != nullptr && !inst->memories.empty()) mem_ = inst->memories[0]->memory.get();
   }
   bool Ok(uint64_t addr, uint64_t len) const {

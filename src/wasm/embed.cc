@@ -291,13 +291,11 @@ struct EmbedAccess {
     const HostDef& def = *binding.def;
     wasm::Thread& t = call.thread;
 
-    // The caller: from wasm, the function on top of the call stack (host functions
-    // push no frame); called directly through Instance::Call, that instance.
-    wasm::ModuleInstance* caller = nullptr;
-    if (s.direct_caller != nullptr && t.depth == s.direct_depth) {
+    // The caller: the instance whose code called; called directly through
+    // Instance::Call, that instance.
+    wasm::ModuleInstance* caller = call.caller;
+    if (caller == nullptr && s.direct_caller != nullptr && t.depth == s.direct_depth) {
       caller = s.direct_caller;
-    } else if (t.depth > 0) {
-      caller = t.frames[t.depth - 1].func->module;
     }
 
     std::optional<std::string> failure;

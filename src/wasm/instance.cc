@@ -144,6 +144,7 @@ Thread::~Thread() {
 }
 
 TrapCode Thread::Invoke(const FuncInst& func, std::span<const Slot> args, std::span<Slot> results) {
+  backtrace_.clear();
   Slot* const fp = stack_top;
   const size_t need = std::max<size_t>(func.param_slots, func.result_slots);
   if (fp == nullptr || fp + need > stack_end() || depth + 1 >= max_frames)

@@ -777,7 +777,7 @@ call:
     pc = code->code.data();
     NEXT();
   } else {
-    HostCall call{t, *callee};
+    HostCall call{t, *callee, inst};
     t.stack_top = nfp + std::max(callee->param_slots, callee->result_slots);
     TrapCode tc = callee->host(callee->host_data, call, nfp);
     if (tc != TrapCode::kOk) TRAP(tc);

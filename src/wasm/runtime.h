@@ -46,6 +46,9 @@ struct FuncInst;
 struct HostCall {
   Thread& thread;
   const FuncInst& func;
+  /// The instance whose code made the call; null when the embedder invoked the
+  /// host function directly.
+  ModuleInstance* caller = nullptr;
 };
 
 /// A host function reads its arguments from `slots` and writes its results there,
