@@ -11,6 +11,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
   # wasm fixtures: wat2wasm / wast2json, and C/Rust toolchains targeting wasm32-wasi
   wabt clang lld wasi-libc libclang-rt-14-dev-wasm32
+  rustc cargo libstd-rust-dev-wasm32 librust-rand-dev
+  # the OCI runtime: seccomp and capabilities
+  libseccomp-dev libcap-dev
+  # real clients and peers for the OCI tests and benchmarks
+  podman conmon buildah skopeo containerd docker-registry runc crun
+  iproute2 procps util-linux nodejs
 )
 
 sudo=""
