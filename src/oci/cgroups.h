@@ -27,8 +27,7 @@ namespace runw::oci {
 class Cgroup {
  public:
   /// Works out where the container's cgroup lives on this host; touches nothing.
-  static Expected<Cgroup> Resolve(std::string_view cgroups_path, std::string_view id,
-                                  bool systemd);
+  static Expected<Cgroup> Resolve(std::string_view cgroups_path, std::string_view id, bool systemd);
   /// Rebuilds a Cgroup from ToJson's output (kept in the container's state).
   static Expected<Cgroup> FromJson(std::string_view json_text);
   /// The resolved paths, as JSON, for the state directory.

@@ -132,7 +132,7 @@ struct Device {
 /// One entry of linux.resources.devices (the device cgroup's allow/deny list).
 struct DeviceRule {
   bool allow = false;
-  std::string type;  // "a", "c" or "b"; empty means all
+  std::string type;              // "a", "c" or "b"; empty means all
   std::optional<int64_t> major;  // absent means any
   std::optional<int64_t> minor;
   std::string access;  // subset of "rwm"; empty means all
