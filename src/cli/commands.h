@@ -29,4 +29,8 @@ struct WasmRunOptions {
 /// [--inherit-env] FILE [ARGS...]`
 int WasmRun(const WasmRunOptions& opts);
 
+/// The runc-compatible OCI runtime commands (create, start, state, kill, delete,
+/// run, list, features, spec, ...): everything but `runw wasm`.
+int RuncMain(int argc, char** argv);
+
 }  // namespace runw::cli

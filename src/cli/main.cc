@@ -89,6 +89,9 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
+    // `runw wasm ...` is the developer interface; everything else is the OCI
+    // runtime's runc-compatible command line.
+    if (argc < 2 || std::string_view(argv[1]) != "wasm") return runw::cli::RuncMain(argc, argv);
     return Main(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "runw: internal error: %s\n", e.what());

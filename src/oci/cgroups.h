@@ -42,6 +42,9 @@ class Cgroup {
   Expected<void> AddProcess(pid_t pid);
   /// Every process in the cgroup (cgroup.procs, recursively).
   Expected<std::vector<pid_t>> Pids() const;
+  /// Sends `signal` to every process in the cgroup (`kill --all`, and the
+  /// sweep `delete` does before removing the cgroup).
+  Expected<void> KillAll(int signal) const;
   /// Freezes or thaws every process (v1 freezer.state, v2 cgroup.freeze).
   Expected<void> SetFrozen(bool frozen);
   Expected<bool> Frozen() const;

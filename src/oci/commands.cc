@@ -1,0 +1,323 @@
+// start, state, kill, delete, run, list, features (see container.h). create
+// lives in create.cc with the init process.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "oci/cgroups.h"
+#include "oci/container.h"
+#include "oci/hooks.h"
+#include "oci/log.h"
+#include "oci/util.h"
+
+namespace runw::oci {
+namespace {
+
+constexpr std::string_view kNoSuchContainer = "container does not exist";
+
+struct Loaded {
+  std::string dir;
+  ContainerState state;
+};
+
+// The container `id`, or "container does not exist" when there is no
+// state.json (never created, or still being created).
+Expected<Loaded> Load(const RuntimeOptions& rt, const std::string& id) {
+  RUNW_OCI_CHECK(ValidateId(id));
+  std::string dir = ContainerDir(rt.root, id);
+  auto state = RUNW_OCI_TRY(LoadState(dir));
+  if (!state) return Fail(std::string(kNoSuchContainer));
+  return Loaded{dir, std::move(*state)};
+}
+
+std::optional<Cgroup> LoadCgroup(const std::string& dir) {
+  auto text = ReadSmallFile(dir + "/cgroup.json");
+  if (!text) return std::nullopt;
+  auto cg = Cgroup::FromJson(*text);
+  if (!cg) return std::nullopt;
+  return *cg;
+}
+
+void SleepMs(int ms) {
+  timespec ts{ms / 1000, static_cast<long>(ms % 1000) * 1000000L};
+  nanosleep(&ts, nullptr);
+}
+
+// Removes everything a container left: stray processes in its cgroup, the
+// cgroup, the state directory; then the poststop hooks, whose failure is only
+// a warning (runtime-spec).
+Expected<void> Destroy(const std::string& dir, const ContainerState* state) {
+  if (std::optional<Cgroup> cg = LoadCgroup(dir)) {
+    (void)cg->SetFrozen(false);
+    (void)cg->KillAll(SIGKILL);
+    for (int i = 0; i < 200; ++i) {
+      auto pids = cg->Pids();
+      if (!pids || pids->empty()) break;
+      SleepMs(10);
+    }
+    RUNW_OCI_CHECK(cg->Destroy());
+  }
+  std::optional<Spec> spec;
+  if (auto text = ReadSmallFile(dir + "/config.json")) {
+    if (auto parsed = ParseSpec(*text)) spec = std::move(*parsed);
+  }
+  RUNW_OCI_CHECK(RemoveContainerDir(dir));
+  if (spec && state != nullptr && !spec->hooks.poststop.empty()) {
+    if (auto r = RunHooks("poststop", spec->hooks.poststop, StateJsonAs(*state, "stopped", 0));
+        !r) {
+      LogWarning(r.error());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<void> Start(const RuntimeOptions& rt, const std::string& id) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  ContainerLock lock = RUNW_OCI_TRY(LockContainerDir(c.dir));
+  switch (DeriveStatus(c.dir, c.state)) {
+    case Status::kCreated:
+      break;
+    case Status::kStopped:
+      return Fail("cannot start a container that has stopped");
+    default:
+      return Fail("cannot start an already running container");
+  }
+  std::string fifo_path = c.dir + "/exec.fifo";
+  int fifo = open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0) return Fail(SysError("open exec.fifo"));
+  // The init opens the fifo for writing once it sees a reader, then writes one
+  // byte. Until then reads return 0 (no writer) or EAGAIN (writer, no byte).
+  bool released = false;
+  for (;;) {
+    char byte;
+    ssize_t n = read(fifo, &byte, 1);
+    if (n == 1) {
+      released = true;
+      break;
+    }
+    std::optional<ProcStat> st = ReadProcStat(c.state.init_pid);
+    if (!st || st->state == 'Z' || st->start_time != c.state.init_start_time) break;
+    pollfd p{fifo, POLLIN, 0};
+    poll(&p, 1, 5);
+  }
+  close(fifo);
+  unlink(fifo_path.c_str());
+  if (!released) return Fail("container init exited before start");
+
+  Spec spec;
+  if (auto text = ReadSmallFile(c.dir + "/config.json")) {
+    if (auto parsed = ParseSpec(*text)) spec = std::move(*parsed);
+  }
+  if (!spec.hooks.poststart.empty()) {
+    auto r = RunHooks("poststart", spec.hooks.poststart,
+                      StateJsonAs(c.state, "running", c.state.init_pid));
+    if (!r) {
+      kill(c.state.init_pid, SIGKILL);
+      return Fail(r.error());
+    }
+  }
+  return {};
+}
+
+Expected<std::string> State(const RuntimeOptions& rt, const std::string& id) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  return StateJson(c.state, DeriveStatus(c.dir, c.state));
+}
+
+Expected<void> Kill(const RuntimeOptions& rt, const std::string& id, int signal, bool all) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  Status status = DeriveStatus(c.dir, c.state);
+  if (all) {
+    // Every process of the container, through its cgroup; newer runc accepts
+    // `--all` on a stopped container too (stragglers may remain).
+    if (std::optional<Cgroup> cg = LoadCgroup(c.dir)) {
+      RUNW_OCI_CHECK(cg->KillAll(signal));
+      if (status == Status::kPaused && signal == SIGKILL) (void)cg->SetFrozen(false);
+      return {};
+    }
+  }
+  if (status == Status::kStopped) return Fail("container not running");
+  if (kill(c.state.init_pid, signal) != 0) {
+    if (errno == ESRCH) return Fail("container not running");
+    return Fail(SysError("kill"));
+  }
+  if (status == Status::kPaused && signal == SIGKILL) {
+    // A frozen process does not die until thawed.
+    if (std::optional<Cgroup> cg = LoadCgroup(c.dir)) (void)cg->SetFrozen(false);
+  }
+  return {};
+}
+
+Expected<void> Delete(const RuntimeOptions& rt, const std::string& id, bool force) {
+  RUNW_OCI_CHECK(ValidateId(id));
+  std::string dir = ContainerDir(rt.root, id);
+  struct stat st{};
+  if (stat(dir.c_str(), &st) != 0) {
+    // containerd's cleanup always calls `delete --force` after a successful
+    // delete: an id that is already gone is success then.
+    if (force) return {};
+    return Fail(std::string(kNoSuchContainer));
+  }
+  ContainerLock lock = RUNW_OCI_TRY(LockContainerDir(dir));
+  auto state = LoadState(dir);
+  if (!state) {
+    // Not runw's (a foreign runtime sharing the root) or damaged: never
+    // remove what we cannot account for.
+    return Fail(state.error());
+  }
+  if (!*state) {
+    // Half-made: `create` was killed before it finished. Its init has already
+    // exited (it exits when its parent goes), so only files and the cgroup
+    // remain.
+    if (!force) return Fail(std::string(kNoSuchContainer));
+    return Destroy(dir, nullptr);
+  }
+  const ContainerState& s = **state;
+  switch (DeriveStatus(dir, s)) {
+    case Status::kStopped:
+      break;
+    case Status::kCreated:
+      kill(s.init_pid, SIGKILL);
+      if (!WaitForExit(s.init_pid, 10000)) return Fail("container init still running");
+      break;
+    case Status::kRunning:
+    case Status::kPaused: {
+      if (!force) {
+        return Fail("cannot delete container " + id +
+                    " that is not stopped: " + std::string(StatusName(DeriveStatus(dir, s))));
+      }
+      kill(s.init_pid, SIGKILL);
+      if (std::optional<Cgroup> cg = LoadCgroup(dir)) (void)cg->SetFrozen(false);
+      if (!WaitForExit(s.init_pid, 10000)) return Fail("container init still running");
+      break;
+    }
+  }
+  return Destroy(dir, &s);
+}
+
+namespace {
+
+volatile sig_atomic_t g_forward_pid = 0;
+
+void ForwardSignal(int sig) {
+  if (g_forward_pid > 0) kill(g_forward_pid, sig);
+}
+
+}  // namespace
+
+Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool detach) {
+  // As a subreaper, runw inherits the init when the create's intermediate
+  // process exits, and can wait for it like conmon would.
+  if (!detach) prctl(PR_SET_CHILD_SUBREAPER, 1);
+  RUNW_OCI_CHECK(Create(rt, options));
+  Loaded c = RUNW_OCI_TRY(Load(rt, options.id));
+  if (!detach) {
+    g_forward_pid = c.state.init_pid;
+    struct sigaction sa{};
+    sa.sa_handler = ForwardSignal;
+    sa.sa_flags = SA_RESTART;
+    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH}) {
+      sigaction(sig, &sa, nullptr);
+    }
+  }
+  if (auto r = Start(rt, options.id); !r) {
+    (void)Delete(rt, options.id, true);
+    return std::unexpected(r.error());
+  }
+  if (detach) return 0;
+  int status = 0;
+  for (;;) {
+    pid_t p = waitpid(c.state.init_pid, &status, 0);
+    if (p == c.state.init_pid) break;
+    if (p < 0 && errno != EINTR) {
+      // Not our child after all (a subreaper above us took it): poll instead.
+      WaitForExit(c.state.init_pid, INT32_MAX);
+      status = 0;
+      break;
+    }
+  }
+  g_forward_pid = 0;
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  RUNW_OCI_CHECK(Delete(rt, options.id, true));
+  return code;
+}
+
+Expected<std::string> List(const RuntimeOptions& rt, bool json, bool quiet) {
+  std::vector<std::string> ids = ListContainerIds(rt.root);
+  if (quiet) {
+    std::string out;
+    for (const std::string& id : ids)
+      out += id + "\n";
+    return out;
+  }
+  if (json) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const std::string& id : ids) {
+      auto c = Load(rt, id);
+      if (!c) continue;
+      Status st = DeriveStatus(c->dir, c->state);
+      arr.push_back(nlohmann::ordered_json::parse(StateJson(c->state, st)));
+    }
+    return arr.dump() + "\n";
+  }
+  std::vector<std::array<std::string, 6>> rows = {
+      {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
+  for (const std::string& id : ids) {
+    auto c = Load(rt, id);
+    if (!c) continue;
+    Status st = DeriveStatus(c->dir, c->state);
+    rows.push_back({id, std::to_string(st == Status::kStopped ? 0 : c->state.init_pid),
+                    std::string(StatusName(st)), c->state.bundle, c->state.created,
+                    c->state.owner.empty() ? "root" : c->state.owner});
+  }
+  std::array<size_t, 6> width{};
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += row[i];
+      if (i + 1 < row.size()) out += std::string(width[i] - row[i].size() + 3, ' ');
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string FeaturesJson() {
+  nlohmann::ordered_json j = {
+      {"ociVersionMin", "1.0.0"},
+      {"ociVersionMax", "1.2.0"},
+      {"hooks",
+       {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"}},
+      {"mountOptions",
+       {"async",      "atime",         "bind",    "defaults", "dev",         "diratime", "dirsync",
+        "exec",       "mand",          "noatime", "nodev",    "nodiratime",  "noexec",   "nomand",
+        "norelatime", "nostrictatime", "nosuid",  "private",  "rbind",       "relatime", "remount",
+        "ro",         "rprivate",      "rshared", "rslave",   "runbindable", "rw",       "shared",
+        "slave",      "strictatime",   "suid",    "sync",     "unbindable"}},
+      {"linux",
+       {{"namespaces", {"cgroup", "ipc", "mount", "network", "pid", "user", "uts"}},
+        {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}}},
+        {"seccomp", {{"enabled", true}}},
+        {"apparmor", {{"enabled", false}}},
+        {"selinux", {{"enabled", false}}}}},
+      {"annotations", {{"io.github.runw.wasm", "WebAssembly (WASI preview 1) workloads"}}},
+      {"potentiallyUnsafeConfigAnnotations", {"run.oci.handler", "module.wasm.image/variant"}},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace runw::oci

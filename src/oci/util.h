@@ -1,0 +1,51 @@
+// Small helpers the OCI layer shares: errno text as Go prints it (callers match
+// runc's messages), signal names, fd hygiene, and an error-propagation macro.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "oci/config.h"
+
+namespace runw::oci {
+
+/// strerror(err) with a lowercase first letter, the way Go (and so runc)
+/// prints errno values: "no such file or directory", "operation not permitted".
+/// Callers such as podman match these phrases.
+std::string ErrnoText(int err);
+/// "<what>: <ErrnoText(errno)>".
+std::string SysError(std::string_view what);
+
+/// A signal given as a number ("15") or a name with or without SIG, any case
+/// ("TERM", "SIGKILL", "kill", "RTMIN+3"); std::nullopt when unknown.
+std::optional<int> ParseSignal(std::string_view text);
+
+/// Marks every fd >= `first` close-on-exec, except `keep` (-1 for none).
+void CloexecFrom(int first, int keep = -1);
+
+/// Waits (polling, up to `timeout_ms`) until process `pid` is dead or a zombie.
+/// True when it is.
+bool WaitForExit(pid_t pid, int timeout_ms);
+
+}  // namespace runw::oci
+
+/// Evaluates `expr` (an Expected<T>); on failure returns its message from the
+/// enclosing function, otherwise yields the value.
+#define RUNW_OCI_TRY(expr)                                      \
+  ({                                                            \
+    auto runw_oci_try_ = (expr);                                \
+    if (!runw_oci_try_) [[unlikely]]                            \
+      return std::unexpected(std::move(runw_oci_try_.error())); \
+    std::move(*runw_oci_try_);                                  \
+  })
+
+/// Like RUNW_OCI_TRY for an Expected<void>.
+#define RUNW_OCI_CHECK(expr)                                      \
+  do {                                                            \
+    auto runw_oci_check_ = (expr);                                \
+    if (!runw_oci_check_) [[unlikely]]                            \
+      return std::unexpected(std::move(runw_oci_check_.error())); \
+  } while (0)
