@@ -6,10 +6,6 @@
 
 namespace runw::cli {
 
-/// Exit status of `runw wasm run` when the module traps (128 + SIGABRT, as a
-/// process killed by abort() would report, and as wasmtime does).
-inline constexpr int kTrapExitCode = 134;
-
 /// `runw wasm validate FILE`
 int WasmValidate(const std::string& path);
 

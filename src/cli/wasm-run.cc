@@ -14,12 +14,10 @@
 
 #include <unistd.h>
 
-#include "base/file.h"
 #include "cli/commands.h"
+#include "wasi/command.h"
 #include "wasi/wasi.h"
-#include "wasm/decoder.h"
 #include "wasm/instance.h"
-#include "wasm/lower.h"
 
 namespace runw::cli {
 namespace {
@@ -102,45 +100,14 @@ std::string FormatResult(ValType t, const Slot* s) {
   return buf;
 }
 
-std::string FuncName(const wasm::FuncInst& f) {
-  if (f.module == nullptr) return f.debug_name;
-  const wasm::Module& m = f.module->module();
-  auto it = m.func_names.find(f.func_index);
-  if (it != m.func_names.end()) return it->second;
-  return "func[" + std::to_string(f.func_index) + "]";
-}
-
 }  // namespace
 
-void PrintTrap(const wasm::Thread& thread, wasm::TrapCode trap) {
-  std::fprintf(stderr, "runw: trap: %s\n", thread.TrapText(trap).c_str());
-  const auto& frames = thread.trap_backtrace();
-  for (size_t i = 0; i < frames.size(); ++i)
-    std::fprintf(stderr, "  %zu: %s\n", i, FuncName(*frames[i]).c_str());
-}
-
 int WasmRun(const WasmRunOptions& opts) {
-  auto bytes = ReadFile(opts.module_path);
-  if (!bytes) {
-    const Error& e = bytes.error();
-    std::fprintf(stderr, "runw: %s `%s`: %s\n", std::string(ErrorMessage(e.code())).c_str(),
-                 opts.module_path.c_str(),
-                 e.has_index() ? std::strerror(static_cast<int>(e.index())) : "");
-    return 1;
-  }
-  auto module = wasm::DecodeModule(*bytes);
-  if (!module) {
-    std::fprintf(stderr, "%s:0x%x: %s\n", opts.module_path.c_str(), module.error().offset(),
-                 module.error().Message().c_str());
-    return 1;
-  }
-  auto compiled = wasm::CompileModule(std::move(*module));
+  auto compiled = wasi::LoadModuleFile(opts.module_path);
   if (!compiled) {
-    std::fprintf(stderr, "%s:0x%x: %s\n", opts.module_path.c_str(), compiled.error().offset(),
-                 compiled.error().Message().c_str());
+    std::fprintf(stderr, "runw: %s\n", compiled.error().c_str());
     return 1;
   }
-  const wasm::Module& m = (*compiled)->module;
 
   // The guest's argv: the module path as given, then ARGS (for _start only; with
   // --invoke the ARGS are the function's parameters).
@@ -170,10 +137,13 @@ int WasmRun(const WasmRunOptions& opts) {
     }
   }
 
+  if (opts.invoke.empty()) return wasi::RunCommand(*compiled, wasi_ctx, wasm::EngineLimits{});
+
   wasm::Store store;
   wasm::Thread thread(store);
   std::string import_error;
-  std::vector<wasm::ExternVal> imports = wasi::ResolveImports(store, wasi_ctx, m, &import_error);
+  std::vector<wasm::ExternVal> imports =
+      wasi::ResolveImports(store, wasi_ctx, (*compiled)->module, &import_error);
   if (!import_error.empty()) {
     std::fprintf(stderr, "runw: %s\n", import_error.c_str());
     return 1;
@@ -185,11 +155,11 @@ int WasmRun(const WasmRunOptions& opts) {
   }
   if (inst.trap == wasm::TrapCode::kExit) return thread.exit_code();
   if (inst.trap != wasm::TrapCode::kOk) {
-    PrintTrap(thread, inst.trap);
-    return kTrapExitCode;
+    wasi::PrintTrap(thread, inst.trap);
+    return wasi::kTrapExitCode;
   }
 
-  const std::string name = opts.invoke.empty() ? "_start" : opts.invoke;
+  const std::string& name = opts.invoke;
   auto it = inst.instance->exports.find(name);
   if (it == inst.instance->exports.end() || it->second.kind != wasm::ExternKind::kFunc) {
     std::fprintf(stderr, "runw: `%s` has no exported function `%s`\n", opts.module_path.c_str(),
@@ -197,21 +167,6 @@ int WasmRun(const WasmRunOptions& opts) {
     return 1;
   }
   const wasm::FuncInst& f = *it->second.func();
-  if (opts.invoke.empty()) {
-    // A command: _start takes nothing; its ARGS went to the guest's argv.
-    if (!f.type->params.empty()) {
-      std::fprintf(stderr, "runw: `_start` must take no parameters\n");
-      return 1;
-    }
-    std::vector<Slot> results(f.result_slots);
-    wasm::TrapCode trap = thread.Invoke(f, {}, results);
-    if (trap == wasm::TrapCode::kExit) return thread.exit_code();
-    if (trap != wasm::TrapCode::kOk) {
-      PrintTrap(thread, trap);
-      return kTrapExitCode;
-    }
-    return 0;
-  }
   if (opts.args.size() != f.type->params.size()) {
     std::fprintf(stderr, "runw: `%s` takes %zu arguments, %zu given\n", name.c_str(),
                  f.type->params.size(), opts.args.size());
@@ -229,8 +184,8 @@ int WasmRun(const WasmRunOptions& opts) {
   wasm::TrapCode trap = thread.Invoke(f, args, results);
   if (trap == wasm::TrapCode::kExit) return thread.exit_code();
   if (trap != wasm::TrapCode::kOk) {
-    PrintTrap(thread, trap);
-    return kTrapExitCode;
+    wasi::PrintTrap(thread, trap);
+    return wasi::kTrapExitCode;
   }
   size_t slot = 0;
   for (ValType t : f.type->results) {

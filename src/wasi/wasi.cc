@@ -1,225 +1,45 @@
-// WASI preview 1 host functions. Names, errno values, flags and struct layouts
-// follow legacy/preview1/witx/typenames.witx and wasi_snapshot_preview1.witx.
+// WASI preview 1: the fd table, the binding of imports, and the functions that are
+// not about files (args, environment, clocks, random, process).
 #include "wasi/wasi.h"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
-#include <poll.h>
 #include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
-#include <ctime>
+
+#include "wasi/wasi-internal.h"
 
 namespace runw::wasi {
-namespace {
+namespace internal {
 
-using wasm::HostCall;
-using wasm::Slot;
-using wasm::TrapCode;
-using wasm::ValType;
-
-// witx `errno` (u16). Only the values this file returns by name are listed.
-constexpr uint16_t kSuccess = 0;
-constexpr uint16_t kBadf = 8;
-constexpr uint16_t kFault = 21;
-constexpr uint16_t kInval = 28;
-constexpr uint16_t kIo = 29;
-constexpr uint16_t kIsdir = 31;
-constexpr uint16_t kNametoolong = 37;
-constexpr uint16_t kNoent = 44;
-constexpr uint16_t kNosys = 52;
-constexpr uint16_t kNotdir = 54;
-constexpr uint16_t kNotsup = 58;
-constexpr uint16_t kOverflow = 61;
-constexpr uint16_t kNotcapable = 76;
-
-// Host errno -> witx `errno`. The witx names are the POSIX ones, so each row is
-// a straight rename; anything unlisted becomes `io`.
 uint16_t MapErrno(int e) {
-  switch (e) {
-    case 0:
-      return kSuccess;
-    case E2BIG:
-      return 1;
-    case EACCES:
-      return 2;
-    case EADDRINUSE:
-      return 3;
-    case EADDRNOTAVAIL:
-      return 4;
-    case EAFNOSUPPORT:
-      return 5;
-    case EAGAIN:
-      return 6;
-    case EALREADY:
-      return 7;
-    case EBADF:
-      return 8;
-    case EBADMSG:
-      return 9;
-    case EBUSY:
-      return 10;
-    case ECANCELED:
-      return 11;
-    case ECHILD:
-      return 12;
-    case ECONNABORTED:
-      return 13;
-    case ECONNREFUSED:
-      return 14;
-    case ECONNRESET:
-      return 15;
-    case EDEADLK:
-      return 16;
-    case EDESTADDRREQ:
-      return 17;
-    case EDOM:
-      return 18;
-    case EDQUOT:
-      return 19;
-    case EEXIST:
-      return 20;
-    case EFAULT:
-      return 21;
-    case EFBIG:
-      return 22;
-    case EHOSTUNREACH:
-      return 23;
-    case EIDRM:
-      return 24;
-    case EILSEQ:
-      return 25;
-    case EINPROGRESS:
-      return 26;
-    case EINTR:
-      return 27;
-    case EINVAL:
-      return 28;
-    case EIO:
-      return 29;
-    case EISCONN:
-      return 30;
-    case EISDIR:
-      return 31;
-    case ELOOP:
-      return 32;
-    case EMFILE:
-      return 33;
-    case EMLINK:
-      return 34;
-    case EMSGSIZE:
-      return 35;
-    case EMULTIHOP:
-      return 36;
-    case ENAMETOOLONG:
-      return 37;
-    case ENETDOWN:
-      return 38;
-    case ENETRESET:
-      return 39;
-    case ENETUNREACH:
-      return 40;
-    case ENFILE:
-      return 41;
-    case ENOBUFS:
-      return 42;
-    case ENODEV:
-      return 43;
-    case ENOENT:
-      return 44;
-    case ENOEXEC:
-      return 45;
-    case ENOLCK:
-      return 46;
-    case ENOLINK:
-      return 47;
-    case ENOMEM:
-      return 48;
-    case ENOMSG:
-      return 49;
-    case ENOPROTOOPT:
-      return 50;
-    case ENOSPC:
-      return 51;
-    case ENOSYS:
-      return 52;
-    case ENOTCONN:
-      return 53;
-    case ENOTDIR:
-      return 54;
-    case ENOTEMPTY:
-      return 55;
-    case ENOTRECOVERABLE:
-      return 56;
-    case ENOTSOCK:
-      return 57;
-    case ENOTSUP:
-      return 58;  // == EOPNOTSUPP on Linux
-    case ENOTTY:
-      return 59;
-    case ENXIO:
-      return 60;
-    case EOVERFLOW:
-      return 61;
-    case EOWNERDEAD:
-      return 62;
-    case EPERM:
-      return 63;
-    case EPIPE:
-      return 64;
-    case EPROTO:
-      return 65;
-    case EPROTONOSUPPORT:
-      return 66;
-    case EPROTOTYPE:
-      return 67;
-    case ERANGE:
-      return 68;
-    case EROFS:
-      return 69;
-    case ESPIPE:
-      return 70;
-    case ESRCH:
-      return 71;
-    case ESTALE:
-      return 72;
-    case ETIMEDOUT:
-      return 73;
-    case ETXTBSY:
-      return 74;
-    case EXDEV:
-      return 75;
-    default:
-      return kIo;
-  }
+  // kHostErrno[i] is the host errno named by witx errno i + 1: the witx names are
+  // the POSIX ones in alphabetical order.
+  static constexpr int kHostErrno[] = {
+      E2BIG,        EACCES,          EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN,
+      EALREADY,     EBADF,           EBADMSG,    EBUSY,         ECANCELED,    ECHILD,
+      ECONNABORTED, ECONNREFUSED,    ECONNRESET, EDEADLK,       EDESTADDRREQ, EDOM,
+      EDQUOT,       EEXIST,          EFAULT,     EFBIG,         EHOSTUNREACH, EIDRM,
+      EILSEQ,       EINPROGRESS,     EINTR,      EINVAL,        EIO,          EISCONN,
+      EISDIR,       ELOOP,           EMFILE,     EMLINK,        EMSGSIZE,     EMULTIHOP,
+      ENAMETOOLONG, ENETDOWN,        ENETRESET,  ENETUNREACH,   ENFILE,       ENOBUFS,
+      ENODEV,       ENOENT,          ENOEXEC,    ENOLCK,        ENOLINK,      ENOMEM,
+      ENOMSG,       ENOPROTOOPT,     ENOSPC,     ENOSYS,        ENOTCONN,     ENOTDIR,
+      ENOTEMPTY,    ENOTRECOVERABLE, ENOTSOCK,   ENOTSUP,       ENOTTY,       ENXIO,
+      EOVERFLOW,    EOWNERDEAD,      EPERM,      EPIPE,         EPROTO,       EPROTONOSUPPORT,
+      EPROTOTYPE,   ERANGE,          EROFS,      ESPIPE,        ESRCH,        ESTALE,
+      ETIMEDOUT,    ETXTBSY,         EXDEV,
+  };
+  if (e == 0) return kSuccess;
+  for (size_t i = 0; i < std::size(kHostErrno); ++i)
+    if (kHostErrno[i] == e) return static_cast<uint16_t>(i + 1);
+  return kIo;
 }
-
-// During path resolution the kernel reports a RESOLVE_BENEATH violation as EXDEV:
-// to the guest that is a missing capability, not a cross-device link.
-uint16_t MapResolveErrno(int e) {
-  return e == EXDEV ? kNotcapable : MapErrno(e);
-}
-
-// witx `filetype`.
-enum FileType : uint8_t {
-  kUnknown = 0,
-  kBlockDevice = 1,
-  kCharacterDevice = 2,
-  kDirectory = 3,
-  kRegularFile = 4,
-  kSocketDgram = 5,
-  kSocketStream = 6,
-  kSymbolicLink = 7,
-};
 
 uint8_t FileTypeOf(mode_t m) {
   if (S_ISDIR(m)) return kDirectory;
@@ -227,92 +47,41 @@ uint8_t FileTypeOf(mode_t m) {
   if (S_ISLNK(m)) return kSymbolicLink;
   if (S_ISCHR(m)) return kCharacterDevice;
   if (S_ISBLK(m)) return kBlockDevice;
-  if (S_ISSOCK(m)) return kSocketStream;  // preview 1 cannot tell stream from dgram here
-  return kUnknown;
+  if (S_ISSOCK(m)) return kSocketStream;  // a path cannot tell stream from dgram
+  return kUnknown;                        // FIFOs have no witx filetype
 }
 
-uint8_t FileTypeOfDirent(unsigned char t) {
-  switch (t) {
-    case DT_DIR:
-      return kDirectory;
-    case DT_REG:
-      return kRegularFile;
-    case DT_LNK:
-      return kSymbolicLink;
-    case DT_CHR:
-      return kCharacterDevice;
-    case DT_BLK:
-      return kBlockDevice;
-    case DT_SOCK:
-      return kSocketStream;
+uint8_t FileTypeOfFd(int fd, const struct stat& st) {
+  if (!S_ISSOCK(st.st_mode)) return FileTypeOf(st.st_mode);
+  int type = 0;
+  socklen_t len = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM)
+    return kSocketDgram;
+  return kSocketStream;
+}
+
+uint64_t RightsForType(uint8_t filetype, int host_fd) {
+  switch (filetype) {
+    case kDirectory:
+      return kDirectoryRights;
+    case kRegularFile:
+    case kBlockDevice:
+      return kRegularFileRights;
+    case kCharacterDevice:
+      return isatty(host_fd) ? kStreamRights : kRegularFileRights;
+    case kSocketStream:
+    case kSocketDgram: {
+      int listening = 0;
+      socklen_t len = sizeof listening;
+      if (getsockopt(host_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening)
+        return kListenSocketRights;
+      return kSocketRights;
+    }
     default:
-      return kUnknown;
+      return kStreamRights;
   }
 }
 
-// witx `rights`: 30 bits. This slice does not restrict rights, so an fd reports all
-// of them, except that a non-seekable fd lacks fd_seek (bit 2) and fd_tell (bit 5):
-// wasi-libc's isatty() looks for exactly that on a character device.
-constexpr uint64_t kAllRights = (uint64_t{1} << 30) - 1;
-constexpr uint64_t kRightFdSeek = 1u << 2;
-constexpr uint64_t kRightFdTell = 1u << 5;
-constexpr uint64_t kRightFdRead = 1u << 1;
-constexpr uint64_t kRightFdWrite = 1u << 6;
-constexpr uint64_t kRightFdAllocate = 1u << 8;
-constexpr uint64_t kRightFdReaddir = 1u << 14;
-constexpr uint64_t kRightFdFilestatSetSize = 1u << 22;
-
-// witx `fdflags`.
-constexpr uint16_t kFdflagAppend = 1, kFdflagDsync = 2, kFdflagNonblock = 4, kFdflagRsync = 8,
-                   kFdflagSync = 16;
-// witx `oflags`.
-constexpr uint16_t kOflagCreat = 1, kOflagDirectory = 2, kOflagExcl = 4, kOflagTrunc = 8;
-// witx `lookupflags`.
-constexpr uint32_t kLookupSymlinkFollow = 1;
-
-/// The calling instance's memory 0, with bounds-checked access. Every guest
-/// pointer goes through Ok() first; a bad one is `fault`, never a host crash.
-class Mem {
- public:
-  explicit Mem(HostCall& call) {
-    wasm::ModuleInstance* inst = call.caller;
-    if (inst != nullptr && !inst->memories.empty()) mem_ = inst->memories[0]->memory.get();
-  }
-  bool Ok(uint64_t addr, uint64_t len) const {
-    return mem_ != nullptr && mem_->InBounds(addr, len);
-  }
-  uint8_t* At(uint64_t addr) const { return mem_->base() + addr; }
-  bool Store32(uint32_t addr, uint32_t v) {
-    if (!Ok(addr, 4)) return false;
-    std::memcpy(At(addr), &v, 4);
-    return true;
-  }
-  bool Store64(uint32_t addr, uint64_t v) {
-    if (!Ok(addr, 8)) return false;
-    std::memcpy(At(addr), &v, 8);
-    return true;
-  }
-  uint32_t Load32(uint32_t addr) const {
-    uint32_t v;
-    std::memcpy(&v, At(addr), 4);
-    return v;
-  }
-  uint64_t Load64(uint32_t addr) const {
-    uint64_t v;
-    std::memcpy(&v, At(addr), 8);
-    return v;
-  }
-
- private:
-  wasm::LinearMemory* mem_ = nullptr;
-};
-
-uint32_t A32(const Slot* s, int i) {
-  return static_cast<uint32_t>(s[i]);
-}
-
-/// Reads an array of witx `iovec`/`ciovec` ({u32 buf, u32 buf_len}, 8 bytes) and
-/// turns it into host iovecs, checking every buffer.
 uint16_t ReadIovecs(Mem& m, uint32_t iovs, uint32_t n, std::vector<iovec>& out) {
   if (n > IOV_MAX) return kInval;
   if (!m.Ok(iovs, uint64_t{n} * 8)) return kFault;
@@ -327,67 +96,25 @@ uint16_t ReadIovecs(Mem& m, uint32_t iovs, uint32_t n, std::vector<iovec>& out) 
   return kSuccess;
 }
 
-/// A guest path read from memory, with leading slashes dropped: absolute paths
-/// are relative to the preopen.
-uint16_t ReadPath(Mem& m, uint32_t ptr, uint32_t len, std::string& out) {
-  if (!m.Ok(ptr, len)) return kFault;
-  out.assign(reinterpret_cast<const char*>(m.At(ptr)), len);
-  if (out.find('\0') != std::string::npos) return kInval;
-  size_t i = out.find_first_not_of('/');
-  if (i == std::string::npos) {
-    out = out.empty() ? "" : ".";
-  } else {
-    out.erase(0, i);
-  }
-  if (out.empty()) return kNoent;
+uint16_t Lookup(WasiContext& c, uint32_t fd, uint64_t need, FdEntry** out) {
+  FdEntry* e = c.Get(fd);
+  if (e == nullptr) return kBadf;
+  if ((e->rights_base & need) != need) return kNotcapable;
+  *out = e;
   return kSuccess;
 }
 
-/// openat2 beneath `dirfd`: the only way this file resolves a guest path.
-int OpenBeneath(int dirfd, const std::string& path, uint64_t flags, uint64_t mode) {
-  open_how how{};
-  how.flags = flags | O_CLOEXEC;
-  how.mode = (flags & O_CREAT) ? mode : 0;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  long r;
-  // EAGAIN means a concurrent rename or mount raced the RESOLVE_BENEATH walk
-  // (openat2(2)); retry a bounded number of times, then report it.
-  int attempts = 0;
-  do {
-    r = syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
-  } while (r < 0 && errno == EAGAIN && ++attempts < 16);
-  return static_cast<int>(r);
+uint64_t ToNs(const timespec& t) {
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
 }
 
-/// A directory fd plus a final component, for the *at() calls that act on a name
-/// without following it (unlink, mkdir, rename, symlink, readlink). The parent is
-/// opened beneath the preopen; the final component is a single name so the *at()
-/// call cannot leave that parent.
-struct Parent {
-  int fd = -1;
-  std::string name;
-  ~Parent() {
-    if (fd >= 0) close(fd);
-  }
-};
-
-uint16_t OpenParent(const FdEntry& dir, const std::string& path, Parent& out) {
-  std::string p = path;
-  while (p.size() > 1 && p.back() == '/')
-    p.pop_back();
-  size_t slash = p.rfind('/');
-  std::string parent = slash == std::string::npos ? "." : p.substr(0, slash);
-  out.name = slash == std::string::npos ? p : p.substr(slash + 1);
-  if (parent.empty()) parent = ".";
-  if (out.name == "..") {
-    // "a/.." names a directory above `a`: check that it is still beneath.
-    int probe = OpenBeneath(dir.host, p, O_PATH | O_DIRECTORY, 0);
-    if (probe < 0) return MapResolveErrno(errno);
-    close(probe);
-  }
-  out.fd = OpenBeneath(dir.host, parent, O_PATH | O_DIRECTORY, 0);
-  if (out.fd < 0) return MapResolveErrno(errno);
-  return kSuccess;
+// witx `clockid`: realtime 0, monotonic 1, process_cputime_id 2, thread_cputime_id 3.
+bool HostClock(uint32_t id, clockid_t* out) {
+  static constexpr clockid_t kClocks[] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID,
+                                          CLOCK_THREAD_CPUTIME_ID};
+  if (id >= 4) return false;
+  *out = kClocks[id];
+  return true;
 }
 
 void EncodeFilestat(uint8_t* p, const struct stat& st) {
@@ -395,23 +122,43 @@ void EncodeFilestat(uint8_t* p, const struct stat& st) {
   // size u64 @32, atim @40, mtim @48, ctim @56 (timestamps in ns); 64 bytes.
   std::memset(p, 0, 64);
   auto put64 = [p](size_t off, uint64_t v) { std::memcpy(p + off, &v, 8); };
-  auto ns = [](const timespec& t) {
-    return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
-  };
   put64(0, st.st_dev);
   put64(8, st.st_ino);
   p[16] = FileTypeOf(st.st_mode);
   put64(24, st.st_nlink);
   put64(32, static_cast<uint64_t>(st.st_size));
-  put64(40, ns(st.st_atim));
-  put64(48, ns(st.st_mtim));
-  put64(56, ns(st.st_ctim));
+  put64(40, ToNs(st.st_atim));
+  put64(48, ToNs(st.st_mtim));
+  put64(56, ToNs(st.st_ctim));
 }
 
-// --- Function bodies -----------------------------------------------------------
-// Each takes the context, the caller's memory and the argument slots, and returns
-// the witx errno that becomes the function's i32 result.
-using Impl = uint16_t (*)(WasiContext&, Mem&, const Slot*);
+uint16_t TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t flags, timespec out[2]) {
+  if (flags & ~uint32_t{0xf}) return kInval;
+  if ((flags & kFstAtim) && (flags & kFstAtimNow)) return kInval;
+  if ((flags & kFstMtim) && (flags & kFstMtimNow)) return kInval;
+  auto one = [](uint64_t ns, bool set, bool now, timespec* t) {
+    if (now) {
+      *t = {0, UTIME_NOW};
+    } else if (set) {
+      t->tv_sec = static_cast<time_t>(ns / 1000000000u);
+      t->tv_nsec = static_cast<long>(ns % 1000000000u);
+    } else {
+      *t = {0, UTIME_OMIT};
+    }
+  };
+  one(atim, flags & kFstAtim, flags & kFstAtimNow, &out[0]);
+  one(mtim, flags & kFstMtim, flags & kFstMtimNow, &out[1]);
+  return kSuccess;
+}
+
+}  // namespace internal
+
+namespace {
+
+using namespace internal;  // NOLINT(build/namespaces): the layer's own internals
+using wasm::HostCall;
+using wasm::TrapCode;
+using wasm::ValType;
 
 uint16_t StringsSizes(const std::vector<std::string>& v, Mem& m, const Slot* s) {
   uint64_t bytes = 0;
@@ -452,19 +199,6 @@ uint16_t EnvironSizesGet(WasiContext& c, Mem& m, const Slot* s) {
   return StringsSizes(c.env(), m, s);
 }
 
-// witx `clockid`: realtime 0, monotonic 1, process_cputime_id 2, thread_cputime_id 3.
-bool HostClock(uint32_t id, clockid_t* out) {
-  static constexpr clockid_t kClocks[] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID,
-                                          CLOCK_THREAD_CPUTIME_ID};
-  if (id >= 4) return false;
-  *out = kClocks[id];
-  return true;
-}
-
-uint64_t ToNs(const timespec& t) {
-  return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
-}
-
 uint16_t ClockResGet(WasiContext&, Mem& m, const Slot* s) {
   clockid_t id;
   if (!HostClock(A32(s, 0), &id)) return kInval;
@@ -496,538 +230,8 @@ uint16_t RandomGet(WasiContext&, Mem& m, const Slot* s) {
   return kSuccess;
 }
 
-uint16_t FdWrite(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kIsdir;
-  std::vector<iovec> iov;
-  if (uint16_t r = ReadIovecs(m, A32(s, 1), A32(s, 2), iov)) return r;
-  if (!m.Ok(A32(s, 3), 4)) return kFault;
-  ssize_t n = writev(e->host, iov.data(), static_cast<int>(iov.size()));
-  if (n < 0) return MapErrno(errno);
-  m.Store32(A32(s, 3), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-uint16_t FdRead(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kIsdir;
-  std::vector<iovec> iov;
-  if (uint16_t r = ReadIovecs(m, A32(s, 1), A32(s, 2), iov)) return r;
-  if (!m.Ok(A32(s, 3), 4)) return kFault;
-  ssize_t n = readv(e->host, iov.data(), static_cast<int>(iov.size()));
-  if (n < 0) return MapErrno(errno);
-  m.Store32(A32(s, 3), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-// fd_pread / fd_pwrite: (fd, iovs, iovs_len, offset: filesize, result ptr).
-uint16_t FdPread(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kIsdir;
-  std::vector<iovec> iov;
-  if (uint16_t r = ReadIovecs(m, A32(s, 1), A32(s, 2), iov)) return r;
-  if (!m.Ok(A32(s, 4), 4)) return kFault;
-  if (s[3] > INT64_MAX) return kInval;
-  ssize_t n = preadv(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(s[3]));
-  if (n < 0) return MapErrno(errno);
-  m.Store32(A32(s, 4), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-uint16_t FdPwrite(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kIsdir;
-  std::vector<iovec> iov;
-  if (uint16_t r = ReadIovecs(m, A32(s, 1), A32(s, 2), iov)) return r;
-  if (!m.Ok(A32(s, 4), 4)) return kFault;
-  if (s[3] > INT64_MAX) return kInval;
-  ssize_t n = pwritev(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(s[3]));
-  if (n < 0) return MapErrno(errno);
-  m.Store32(A32(s, 4), static_cast<uint32_t>(n));
-  return kSuccess;
-}
-
-uint16_t FdClose(WasiContext& c, Mem&, const Slot* s) {
-  return c.Close(A32(s, 0)) ? kSuccess : kBadf;
-}
-
-// fd_seek(fd, offset: filedelta, whence, result ptr); witx `whence`: set 0, cur 1, end 2.
-uint16_t FdSeek(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kBadf;
-  static constexpr int kWhence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-  uint32_t w = A32(s, 2);
-  if (w > 2) return kInval;
-  if (!m.Ok(A32(s, 3), 8)) return kFault;
-  off_t r = lseek(e->host, static_cast<off_t>(static_cast<int64_t>(s[1])), kWhence[w]);
-  if (r < 0) return MapErrno(errno);
-  m.Store64(A32(s, 3), static_cast<uint64_t>(r));
-  return kSuccess;
-}
-
-uint16_t FdTell(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (e->is_dir) return kBadf;
-  if (!m.Ok(A32(s, 1), 8)) return kFault;
-  off_t r = lseek(e->host, 0, SEEK_CUR);
-  if (r < 0) return MapErrno(errno);
-  m.Store64(A32(s, 1), static_cast<uint64_t>(r));
-  return kSuccess;
-}
-
-uint16_t FdFdstatGet(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  uint32_t out = A32(s, 1);
-  if (!m.Ok(out, 24)) return kFault;
-  struct stat st;
-  if (fstat(e->host, &st) != 0) return MapErrno(errno);
-  int fl = fcntl(e->host, F_GETFL);
-  if (fl < 0) return MapErrno(errno);
-  uint16_t flags = 0;
-  if (fl & O_APPEND) flags |= kFdflagAppend;
-  if (fl & O_NONBLOCK) flags |= kFdflagNonblock;
-  if ((fl & O_SYNC) == O_SYNC) {
-    flags |= kFdflagSync;
-  } else if (fl & O_DSYNC) {
-    flags |= kFdflagDsync;
-  }
-  uint64_t rights = kAllRights;
-  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISBLK(st.st_mode))
-    rights &= ~(kRightFdSeek | kRightFdTell);
-  // witx `fdstat`: fs_filetype u8 @0, fs_flags u16 @2, fs_rights_base u64 @8,
-  // fs_rights_inheriting u64 @16; 24 bytes.
-  uint8_t* p = m.At(out);
-  std::memset(p, 0, 24);
-  p[0] = FileTypeOf(st.st_mode);
-  std::memcpy(p + 2, &flags, 2);
-  std::memcpy(p + 8, &rights, 8);
-  std::memcpy(p + 16, &kAllRights, 8);
-  return kSuccess;
-}
-
-// fd_fdstat_set_flags: Linux can change append and nonblock on an open file; the
-// sync flags can only be chosen at open time, so asking for them is `notsup`.
-uint16_t FdFdstatSetFlags(WasiContext& c, Mem&, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  uint32_t f = A32(s, 1);
-  if (f & ~uint32_t{0x1f}) return kInval;
-  if (f & (kFdflagDsync | kFdflagRsync | kFdflagSync)) return kNotsup;
-  int fl = fcntl(e->host, F_GETFL);
-  if (fl < 0) return MapErrno(errno);
-  fl &= ~(O_APPEND | O_NONBLOCK);
-  if (f & kFdflagAppend) fl |= O_APPEND;
-  if (f & kFdflagNonblock) fl |= O_NONBLOCK;
-  if (fcntl(e->host, F_SETFL, fl) != 0) return MapErrno(errno);
-  return kSuccess;
-}
-
-uint16_t FdFilestatGet(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (!m.Ok(A32(s, 1), 64)) return kFault;
-  struct stat st;
-  if (fstat(e->host, &st) != 0) return MapErrno(errno);
-  EncodeFilestat(m.At(A32(s, 1)), st);
-  return kSuccess;
-}
-
-// fd_prestat_get: witx `prestat` is a union tagged by `preopentype` (dir = 0) whose
-// `prestat_dir` holds pr_name_len u32 @4; 8 bytes. Non-preopens are `badf`, which is
-// how wasi-libc finds the end of the preopen list.
-uint16_t FdPrestatGet(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr || !e->preopen) return kBadf;
-  uint32_t out = A32(s, 1);
-  if (!m.Ok(out, 8)) return kFault;
-  std::memset(m.At(out), 0, 8);
-  m.Store32(out + 4, static_cast<uint32_t>(e->preopen_name.size()));
-  return kSuccess;
-}
-
-uint16_t FdPrestatDirName(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr || !e->preopen) return kBadf;
-  uint32_t buf = A32(s, 1), len = A32(s, 2);
-  if (!m.Ok(buf, len)) return kFault;
-  if (len < e->preopen_name.size()) return kNametoolong;
-  std::memcpy(m.At(buf), e->preopen_name.data(), e->preopen_name.size());
-  return kSuccess;
-}
-
-// fd_readdir(fd, buf, buf_len, cookie, result ptr): a sequence of witx `dirent`
-// (d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20; 24 bytes) each
-// followed by its name. The cookie is the index of the next entry; the listing is
-// reread on every call so cookies stay valid without per-fd state. When the buffer
-// fills, the last entry is cut short and bufused == buf_len tells the guest to ask
-// again from that entry's cookie.
-uint16_t FdReaddir(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  if (!e->is_dir) return kNotdir;
-  uint32_t buf = A32(s, 1), len = A32(s, 2);
-  uint64_t cookie = s[3];
-  uint32_t used_ptr = A32(s, 4);
-  if (!m.Ok(buf, len) || !m.Ok(used_ptr, 4)) return kFault;
-  int dfd = openat(e->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return MapErrno(errno);
-  DIR* d = fdopendir(dfd);
-  if (d == nullptr) {
-    int err = errno;
-    close(dfd);
-    return MapErrno(err);
-  }
-  std::vector<uint8_t> out;
-  uint64_t index = 0;
-  errno = 0;
-  while (out.size() < len) {
-    dirent* de = readdir(d);
-    if (de == nullptr) break;
-    if (index++ < cookie) continue;
-    uint8_t type = FileTypeOfDirent(de->d_type);
-    if (type == kUnknown) {
-      struct stat st;
-      if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = FileTypeOf(st.st_mode);
-    }
-    uint8_t hdr[24] = {};
-    uint64_t next = index;
-    uint64_t ino = de->d_ino;
-    uint32_t namlen = static_cast<uint32_t>(std::strlen(de->d_name));
-    std::memcpy(hdr, &next, 8);
-    std::memcpy(hdr + 8, &ino, 8);
-    std::memcpy(hdr + 16, &namlen, 4);
-    hdr[20] = type;
-    out.insert(out.end(), hdr, hdr + 24);
-    out.insert(out.end(), de->d_name, de->d_name + namlen);
-  }
-  closedir(d);
-  uint32_t used = static_cast<uint32_t>(std::min<size_t>(out.size(), len));
-  std::memcpy(m.At(buf), out.data(), used);
-  m.Store32(used_ptr, used);
-  return kSuccess;
-}
-
-uint16_t FdSync(WasiContext& c, Mem&, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  return fsync(e->host) == 0 ? kSuccess : MapErrno(errno);
-}
-
-uint16_t FdDatasync(WasiContext& c, Mem&, const Slot* s) {
-  FdEntry* e = c.Get(A32(s, 0));
-  if (e == nullptr) return kBadf;
-  return fdatasync(e->host) == 0 ? kSuccess : MapErrno(errno);
-}
-
-/// The directory fd a path_* call starts from: an open directory.
-uint16_t DirFd(WasiContext& c, uint32_t fd, FdEntry** out) {
-  *out = c.Get(fd);
-  if (*out == nullptr) return kBadf;
-  if (!(*out)->is_dir) return kNotdir;
-  return kSuccess;
-}
-
-// path_open(fd, dirflags: lookupflags, path, path_len, oflags, fs_rights_base,
-//           fs_rights_inheriting, fdflags, result ptr)
-uint16_t PathOpen(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  uint32_t lookup = A32(s, 1);
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 2), A32(s, 3), path)) return r;
-  uint32_t oflags = A32(s, 4);
-  uint64_t rights = s[5];
-  uint32_t fdflags = A32(s, 7);
-  uint32_t out = A32(s, 8);
-  if (!m.Ok(out, 4)) return kFault;
-  if (oflags & ~uint32_t{0xf}) return kInval;
-  if (fdflags & ~uint32_t{0x1f}) return kInval;
-
-  uint64_t flags = 0;
-  // The access mode follows the rights asked for, as wasi-libc derives them from
-  // O_RDONLY / O_WRONLY / O_RDWR.
-  bool want_write = (rights & (kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize)) != 0;
-  bool want_read = (rights & (kRightFdRead | kRightFdReaddir)) != 0;
-  if (oflags & kOflagDirectory) {
-    flags |= O_DIRECTORY | O_RDONLY;
-  } else if (want_write) {
-    flags |= want_read ? O_RDWR : O_WRONLY;
-  } else {
-    flags |= O_RDONLY;
-  }
-  if (oflags & kOflagCreat) flags |= O_CREAT;
-  if (oflags & kOflagExcl) flags |= O_EXCL;
-  if (oflags & kOflagTrunc) flags |= O_TRUNC;
-  if (fdflags & kFdflagAppend) flags |= O_APPEND;
-  if (fdflags & kFdflagNonblock) flags |= O_NONBLOCK;
-  if (fdflags & kFdflagDsync) flags |= O_DSYNC;
-  if (fdflags & kFdflagSync) flags |= O_SYNC;
-  if (fdflags & kFdflagRsync) flags |= O_RSYNC;
-  if (!(lookup & kLookupSymlinkFollow)) flags |= O_NOFOLLOW;
-
-  int fd = OpenBeneath(dir->host, path, flags, 0666);
-  if (fd < 0 && errno == EISDIR && !(oflags & kOflagDirectory) && want_write && want_read) {
-    // wasi-libc asks for read+write rights by default for some opens of
-    // directories; a directory can only be opened read-only.
-    fd = OpenBeneath(dir->host, path, (flags & ~uint64_t{O_ACCMODE}) | O_RDONLY, 0);
-  }
-  if (fd < 0) return MapResolveErrno(errno);
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return MapErrno(err);
-  }
-  FdEntry e;
-  e.host = fd;
-  e.is_dir = S_ISDIR(st.st_mode);
-  m.Store32(out, c.Insert(std::move(e)));
-  return kSuccess;
-}
-
-uint16_t PathCreateDirectory(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
-  Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
-  return mkdirat(p.fd, p.name.c_str(), 0777) == 0 ? kSuccess : MapErrno(errno);
-}
-
-uint16_t PathRemoveDirectory(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
-  Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
-  return unlinkat(p.fd, p.name.c_str(), AT_REMOVEDIR) == 0 ? kSuccess : MapErrno(errno);
-}
-
-uint16_t PathUnlinkFile(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
-  if (path.back() == '/') return kNotdir;
-  Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
-  return unlinkat(p.fd, p.name.c_str(), 0) == 0 ? kSuccess : MapErrno(errno);
-}
-
-// path_rename(fd, old_path, old_len, new_fd, new_path, new_len)
-uint16_t PathRename(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry *odir, *ndir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &odir)) return r;
-  if (uint16_t r = DirFd(c, A32(s, 3), &ndir)) return r;
-  std::string opath, npath;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), opath)) return r;
-  if (uint16_t r = ReadPath(m, A32(s, 4), A32(s, 5), npath)) return r;
-  Parent op, np;
-  if (uint16_t r = OpenParent(*odir, opath, op)) return r;
-  if (uint16_t r = OpenParent(*ndir, npath, np)) return r;
-  return renameat(op.fd, op.name.c_str(), np.fd, np.name.c_str()) == 0 ? kSuccess : MapErrno(errno);
-}
-
-// path_filestat_get(fd, flags: lookupflags, path, path_len, result ptr)
-uint16_t PathFilestatGet(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  uint32_t lookup = A32(s, 1);
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 2), A32(s, 3), path)) return r;
-  uint32_t out = A32(s, 4);
-  if (!m.Ok(out, 64)) return kFault;
-  // O_PATH | O_NOFOLLOW opens a final symlink itself, so fstat describes the link.
-  int fd =
-      OpenBeneath(dir->host, path, O_PATH | ((lookup & kLookupSymlinkFollow) ? 0 : O_NOFOLLOW), 0);
-  if (fd < 0) return MapResolveErrno(errno);
-  struct stat st;
-  int rc = fstat(fd, &st);
-  int err = errno;
-  close(fd);
-  if (rc != 0) return MapErrno(err);
-  EncodeFilestat(m.At(out), st);
-  return kSuccess;
-}
-
-// path_readlink(fd, path, path_len, buf, buf_len, result ptr): the link's contents,
-// truncated to buf_len, not NUL-terminated.
-uint16_t PathReadlink(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
-  uint32_t buf = A32(s, 3), len = A32(s, 4), out = A32(s, 5);
-  if (!m.Ok(buf, len) || !m.Ok(out, 4)) return kFault;
-  Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
-  std::vector<char> tmp(PATH_MAX);
-  ssize_t n = readlinkat(p.fd, p.name.c_str(), tmp.data(), tmp.size());
-  if (n < 0) return MapErrno(errno);
-  uint32_t copy = static_cast<uint32_t>(std::min<ssize_t>(n, len));
-  std::memcpy(m.At(buf), tmp.data(), copy);
-  m.Store32(out, copy);
-  return kSuccess;
-}
-
-// path_symlink(old_path, old_len, fd, new_path, new_len): the link's text is stored
-// as given; following it later goes through openat2 like every other path, so a
-// target outside the preopen can be written but never reached.
-uint16_t PathSymlink(WasiContext& c, Mem& m, const Slot* s) {
-  uint32_t optr = A32(s, 0), olen = A32(s, 1);
-  if (!m.Ok(optr, olen)) return kFault;
-  std::string target(reinterpret_cast<const char*>(m.At(optr)), olen);
-  if (target.empty()) return kNoent;
-  if (target.find('\0') != std::string::npos) return kInval;
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 2), &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 3), A32(s, 4), path)) return r;
-  Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
-  return symlinkat(target.c_str(), p.fd, p.name.c_str()) == 0 ? kSuccess : MapErrno(errno);
-}
-
 uint16_t SchedYield(WasiContext&, Mem&, const Slot*) {
   sched_yield();
-  return kSuccess;
-}
-
-// poll_oneoff(in, out, nsubscriptions, result ptr).
-// witx `subscription` (48 bytes): userdata u64 @0, tag u8 @8 (eventtype: clock 0,
-// fd_read 1, fd_write 2), then @16 either `subscription_clock` (id u32 @16,
-// timeout u64 @24, precision u64 @32, flags u16 @40; abstime = 1) or
-// `subscription_fd_readwrite` (file_descriptor u32 @16).
-// witx `event` (32 bytes): userdata u64 @0, error u16 @8, type u8 @10,
-// fd_readwrite { nbytes u64 @16, flags u16 @24 (hangup = 1) }.
-/// Bytes ready to read on `fd`, for an fd_read event's nbytes.
-bool ReadableBytes(int fd, int* avail) {
-  return ioctl(fd, FIONREAD, avail) == 0;
-}
-
-uint16_t PollOneoff(WasiContext& c, Mem& m, const Slot* s) {
-  uint32_t in = A32(s, 0), out = A32(s, 1), n = A32(s, 2), nout_ptr = A32(s, 3);
-  if (n == 0) return kInval;
-  if (!m.Ok(in, uint64_t{n} * 48) || !m.Ok(out, uint64_t{n} * 32) || !m.Ok(nout_ptr, 4))
-    return kFault;
-  struct Sub {
-    uint64_t userdata;
-    uint8_t tag;
-    uint64_t deadline_ns = 0;  // clock: monotonic deadline
-    int pollfd_index = -1;
-    uint16_t error = 0;
-  };
-  std::vector<Sub> subs(n);
-  std::vector<pollfd> pfds;
-  timespec now_mono;
-  clock_gettime(CLOCK_MONOTONIC, &now_mono);
-  uint64_t mono = ToNs(now_mono);
-  bool have_clock = false;
-  uint64_t earliest = UINT64_MAX;
-  bool immediate = false;
-  for (uint32_t i = 0; i < n; ++i) {
-    uint32_t p = in + i * 48;
-    Sub& sub = subs[i];
-    sub.userdata = m.Load64(p);
-    sub.tag = *m.At(p + 8);
-    if (sub.tag == 0) {
-      uint32_t id = m.Load32(p + 16);
-      uint64_t timeout = m.Load64(p + 24);
-      uint16_t flags;
-      std::memcpy(&flags, m.At(p + 40), 2);
-      clockid_t cid;
-      if (!HostClock(id, &cid)) {
-        sub.error = kInval;
-        immediate = true;
-        continue;
-      }
-      uint64_t rel = timeout;
-      if (flags & 1) {  // subscription_clock_abstime: convert to a relative wait
-        timespec t;
-        clock_gettime(cid, &t);
-        uint64_t cur = ToNs(t);
-        rel = timeout > cur ? timeout - cur : 0;
-      }
-      sub.deadline_ns = rel > UINT64_MAX - mono ? UINT64_MAX : mono + rel;
-      have_clock = true;
-      earliest = std::min(earliest, sub.deadline_ns);
-    } else if (sub.tag == 1 || sub.tag == 2) {
-      FdEntry* e = c.Get(m.Load32(p + 16));
-      if (e == nullptr) {
-        sub.error = kBadf;
-        immediate = true;
-        continue;
-      }
-      sub.pollfd_index = static_cast<int>(pfds.size());
-      pfds.push_back({e->host, static_cast<short>(sub.tag == 1 ? POLLIN : POLLOUT), 0});
-    } else {
-      return kInval;
-    }
-  }
-  // Wait until an fd is ready or the earliest clock expires (clocks are measured
-  // on the monotonic clock once converted to relative timeouts).
-  for (;;) {
-    timespec ts;
-    timespec* tsp = nullptr;
-    if (immediate) {
-      ts = {0, 0};
-      tsp = &ts;
-    } else if (have_clock) {
-      timespec t;
-      clock_gettime(CLOCK_MONOTONIC, &t);
-      uint64_t cur = ToNs(t);
-      uint64_t wait = earliest > cur ? earliest - cur : 0;
-      ts.tv_sec = static_cast<time_t>(wait / 1000000000u);
-      ts.tv_nsec = static_cast<long>(wait % 1000000000u);
-      tsp = &ts;
-    }
-    int r = ppoll(pfds.data(), pfds.size(), tsp, nullptr);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return MapErrno(errno);
-    }
-    break;
-  }
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  uint64_t cur = ToNs(t);
-  uint32_t nout = 0;
-  for (const Sub& sub : subs) {
-    bool fire = sub.error != 0;
-    uint64_t nbytes = 0;
-    uint16_t evflags = 0;
-    if (!fire && sub.tag == 0) fire = cur >= sub.deadline_ns;
-    if (!fire && sub.pollfd_index >= 0) {
-      const pollfd& pf = pfds[static_cast<size_t>(sub.pollfd_index)];
-      if (pf.revents != 0) {
-        fire = true;
-        if (pf.revents & POLLHUP) evflags |= 1;  // eventrwflags.fd_readwrite_hangup
-        if (sub.tag == 1) {
-          int avail = 0;
-          if (ReadableBytes(pf.fd, &avail)) nbytes = static_cast<uint64_t>(avail);
-        }
-      }
-    }
-    if (!fire) continue;
-    uint8_t ev[32] = {};
-    std::memcpy(ev, &sub.userdata, 8);
-    std::memcpy(ev + 8, &sub.error, 2);
-    ev[10] = sub.tag;
-    std::memcpy(ev + 16, &nbytes, 8);
-    std::memcpy(ev + 24, &evflags, 2);
-    std::memcpy(m.At(out + nout * 32), ev, 32);
-    ++nout;
-  }
-  m.Store32(nout_ptr, nout);
   return kSuccess;
 }
 
@@ -1048,8 +252,42 @@ TrapCode ProcExit(void*, HostCall& call, Slot* slots) {
   return TrapCode::kExit;
 }
 
-TrapCode NotImplemented(void*, HostCall&, Slot* slots) {
-  slots[0] = kNosys;
+// proc_raise(sig: signal): the signal's default action, as if the host had
+// delivered it to a native process, without touching runw's own signal state.
+// Signals that terminate end the guest with exit status 128 + the host signal
+// number (what a shell reports); those ignored by default do nothing; the stop
+// signals stop the whole process until SIGCONT, as they would a native one.
+TrapCode ProcRaise(void*, HostCall& call, Slot* slots) {
+  // witx `signal` numbering: hup 1 ... sys 30 (no stkflt, so it departs from
+  // Linux's numbering after usr2).
+  static constexpr int kHostSignal[] = {
+      0,       SIGHUP,    SIGINT,  SIGQUIT,  SIGILL,  SIGTRAP, SIGABRT, SIGBUS,
+      SIGFPE,  SIGKILL,   SIGUSR1, SIGSEGV,  SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+      SIGCHLD, SIGCONT,   SIGSTOP, SIGTSTP,  SIGTTIN, SIGTTOU, SIGURG,  SIGXCPU,
+      SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR,  SIGSYS};
+  uint32_t sig = static_cast<uint32_t>(slots[0]);
+  if (sig == 0 || sig >= std::size(kHostSignal)) {
+    slots[0] = kInval;
+    return TrapCode::kOk;
+  }
+  int host = kHostSignal[sig];
+  switch (host) {
+    case SIGCHLD:
+    case SIGCONT:
+    case SIGURG:
+    case SIGWINCH:
+      break;
+    case SIGSTOP:
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+      kill(getpid(), SIGSTOP);
+      break;
+    default:
+      call.thread.set_exit_code(128 + host);
+      return TrapCode::kExit;
+  }
+  slots[0] = kSuccess;
   return TrapCode::kOk;
 }
 
@@ -1057,7 +295,7 @@ struct Def {
   const char* name;
   const char* params;  // 'i' = i32, 'I' = i64
   const char* results;
-  wasm::HostFn fn;  // null: importable but answers `nosys`
+  wasm::HostFn fn;
 };
 
 // Every function of wasi_snapshot_preview1.witx with its core wasm signature.
@@ -1068,31 +306,31 @@ constexpr Def kFunctions[] = {
     {"environ_sizes_get", "ii", "i", Call<EnvironSizesGet>},
     {"clock_res_get", "ii", "i", Call<ClockResGet>},
     {"clock_time_get", "iIi", "i", Call<ClockTimeGet>},
-    {"fd_advise", "iIIi", "i", nullptr},
-    {"fd_allocate", "iII", "i", nullptr},
+    {"fd_advise", "iIIi", "i", Call<FdAdvise>},
+    {"fd_allocate", "iII", "i", Call<FdAllocate>},
     {"fd_close", "i", "i", Call<FdClose>},
     {"fd_datasync", "i", "i", Call<FdDatasync>},
     {"fd_fdstat_get", "ii", "i", Call<FdFdstatGet>},
     {"fd_fdstat_set_flags", "ii", "i", Call<FdFdstatSetFlags>},
-    {"fd_fdstat_set_rights", "iII", "i", nullptr},
+    {"fd_fdstat_set_rights", "iII", "i", Call<FdFdstatSetRights>},
     {"fd_filestat_get", "ii", "i", Call<FdFilestatGet>},
-    {"fd_filestat_set_size", "iI", "i", nullptr},
-    {"fd_filestat_set_times", "iIIi", "i", nullptr},
+    {"fd_filestat_set_size", "iI", "i", Call<FdFilestatSetSize>},
+    {"fd_filestat_set_times", "iIIi", "i", Call<FdFilestatSetTimes>},
     {"fd_pread", "iiiIi", "i", Call<FdPread>},
     {"fd_prestat_get", "ii", "i", Call<FdPrestatGet>},
     {"fd_prestat_dir_name", "iii", "i", Call<FdPrestatDirName>},
     {"fd_pwrite", "iiiIi", "i", Call<FdPwrite>},
     {"fd_read", "iiii", "i", Call<FdRead>},
     {"fd_readdir", "iiiIi", "i", Call<FdReaddir>},
-    {"fd_renumber", "ii", "i", nullptr},
+    {"fd_renumber", "ii", "i", Call<FdRenumber>},
     {"fd_seek", "iIii", "i", Call<FdSeek>},
     {"fd_sync", "i", "i", Call<FdSync>},
     {"fd_tell", "ii", "i", Call<FdTell>},
     {"fd_write", "iiii", "i", Call<FdWrite>},
     {"path_create_directory", "iii", "i", Call<PathCreateDirectory>},
     {"path_filestat_get", "iiiii", "i", Call<PathFilestatGet>},
-    {"path_filestat_set_times", "iiiiIIi", "i", nullptr},
-    {"path_link", "iiiiiii", "i", nullptr},
+    {"path_filestat_set_times", "iiiiIIi", "i", Call<PathFilestatSetTimes>},
+    {"path_link", "iiiiiii", "i", Call<PathLink>},
     {"path_open", "iiiiiIIii", "i", Call<PathOpen>},
     {"path_readlink", "iiiiii", "i", Call<PathReadlink>},
     {"path_remove_directory", "iii", "i", Call<PathRemoveDirectory>},
@@ -1101,13 +339,13 @@ constexpr Def kFunctions[] = {
     {"path_unlink_file", "iii", "i", Call<PathUnlinkFile>},
     {"poll_oneoff", "iiii", "i", Call<PollOneoff>},
     {"proc_exit", "i", "", ProcExit},
-    {"proc_raise", "i", "i", nullptr},
+    {"proc_raise", "i", "i", ProcRaise},
     {"sched_yield", "", "i", Call<SchedYield>},
     {"random_get", "ii", "i", Call<RandomGet>},
-    {"sock_accept", "iii", "i", nullptr},
-    {"sock_recv", "iiiiii", "i", nullptr},
-    {"sock_send", "iiiii", "i", nullptr},
-    {"sock_shutdown", "ii", "i", nullptr},
+    {"sock_accept", "iii", "i", Call<SockAccept>},
+    {"sock_recv", "iiiiii", "i", Call<SockRecv>},
+    {"sock_send", "iiiii", "i", Call<SockSend>},
+    {"sock_shutdown", "ii", "i", Call<SockShutdown>},
 };
 
 std::vector<ValType> TypesOf(const char* sig) {
@@ -1117,16 +355,28 @@ std::vector<ValType> TypesOf(const char* sig) {
   return v;
 }
 
+/// An entry for host fd `fd` with the rights its type allows.
+FdEntry EntryFor(int fd, bool owns) {
+  FdEntry e;
+  e.host = fd;
+  e.owns_host = owns;
+  struct stat st;
+  if (fstat(fd, &st) == 0) {
+    e.filetype = FileTypeOfFd(fd, st);
+    e.rights_base = RightsForType(e.filetype, fd);
+    e.rights_inheriting = e.filetype == kDirectory ? kDirectoryInheriting : 0;
+  }
+  return e;
+}
+
 }  // namespace
 
 WasiContext::WasiContext(std::vector<std::string> args, std::vector<std::string> env)
     : args_(std::move(args)), env_(std::move(env)) {
-  for (int fd = 0; fd < 3; ++fd) {
-    FdEntry e;
-    e.host = fd;
-    e.owns_host = false;
-    fds_.emplace_back(std::move(e));
-  }
+  // A closed host stdio fd stays a guest fd whose calls fail with `badf` from the
+  // host, rather than a gap that a later open would fill.
+  for (int fd = 0; fd < 3; ++fd)
+    fds_.emplace_back(EntryFor(fd, false));
 }
 
 WasiContext::~WasiContext() {
@@ -1141,13 +391,20 @@ bool WasiContext::AddPreopen(const std::string& host_path, const std::string& gu
     *error = "cannot open directory `" + host_path + "`: " + std::strerror(errno);
     return false;
   }
-  FdEntry e;
-  e.host = fd;
-  e.is_dir = true;
+  FdEntry e = EntryFor(fd, true);
   e.preopen = true;
   e.preopen_name = guest_path;
   Insert(std::move(e));
   return true;
+}
+
+std::optional<uint32_t> WasiContext::AddSocket(int host_fd, std::string* error) {
+  struct stat st;
+  if (fstat(host_fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    *error = "fd " + std::to_string(host_fd) + " is not a socket";
+    return std::nullopt;
+  }
+  return Insert(EntryFor(host_fd, true));
 }
 
 FdEntry* WasiContext::Get(uint32_t fd) {
@@ -1174,6 +431,15 @@ bool WasiContext::Close(uint32_t fd) {
   return true;
 }
 
+bool WasiContext::Renumber(uint32_t from, uint32_t to) {
+  if (Get(from) == nullptr || Get(to) == nullptr) return false;
+  if (from == to) return true;
+  Close(to);
+  fds_[to] = std::move(fds_[from]);
+  fds_[from].reset();
+  return true;
+}
+
 std::vector<wasm::ExternVal> ResolveImports(wasm::Store& store, WasiContext& ctx,
                                             const wasm::Module& module, std::string* error) {
   std::vector<wasm::ExternVal> out;
@@ -1196,18 +462,10 @@ std::vector<wasm::ExternVal> ResolveImports(wasm::Store& store, WasiContext& ctx
       *error = "incompatible import type for " + where + ": not the witx signature";
       return {};
     }
-    wasm::FuncInst* f = store.NewHostFunc(type, def->fn ? def->fn : NotImplemented, &ctx,
-                                          im.module + "." + im.name);
+    wasm::FuncInst* f = store.NewHostFunc(type, def->fn, &ctx, im.module + "." + im.name);
     out.push_back({wasm::ExternKind::kFunc, f});
   }
   return out;
-}
-
-std::vector<std::string> UnimplementedFunctions() {
-  std::vector<std::string> v;
-  for (const Def& d : kFunctions)
-    if (d.fn == nullptr) v.push_back(d.name);
-  return v;
 }
 
 }  // namespace runw::wasi

@@ -218,10 +218,10 @@ grep -Eq '^ +0: setup$' <<<"$err" || fail "start trap: no frame naming setup in 
 expect_error "*no exported function*missing*" --invoke missing "$v"
 expect_error "*no exported function*memory*" --invoke memory "$v"
 expect_error "*env*host_log*" --invoke f "$work/import.wasm"
-expect_error "*cannot open file*$work/nope.wasm*No such file or directory*" \
+expect_error "runw: open $work/nope.wasm: no such file or directory" \
   --invoke f "$work/nope.wasm"
 printf 'not wasm' >"$work/garbage.wasm"
-expect_error "$work/garbage.wasm:0x0: magic header not detected" --invoke f "$work/garbage.wasm"
+expect_error "runw: $work/garbage.wasm:0x0: magic header not detected" --invoke f "$work/garbage.wasm"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures check(s) failed" >&2
