@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# runw under the real clients, the way a user following a tutorial drives them:
+# build WASI programs from source, make `FROM scratch` images with buildah, push
+# them to a docker-registry on loopback, remove them, pull them back, and run
+# them with `podman --runtime runw` and with containerd's `ctr --runc-binary`.
+#
+# usage: clients-test.sh RUNW FIXTURES_DIR RUST_DEMO_DIR
+# Needs root, podman, buildah, docker-registry, containerd and ctr; exits 77
+# (skipped) when one is missing.
+set -u
+RUNW=$(readlink -f "$1")
+FIXTURES=$(readlink -f "$2")
+RUST_DEMO=${3:-}
+
+if [ "$(id -u)" != 0 ]; then echo "skipped: needs root"; exit 77; fi
+for tool in podman buildah docker-registry containerd ctr; do
+  command -v $tool >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
+done
+
+WORK=$(mktemp -d /tmp/runw-clients.XXXXXX)
+TAG=t$$
+failures=0
+REGISTRY_PID=
+CONTAINERD_PID=
+
+cleanup() {
+  podman rm -af >/dev/null 2>&1
+  podman rmi -f $(podman images -q --filter "reference=*/runw-*:$TAG") >/dev/null 2>&1
+  buildah rm -a >/dev/null 2>&1
+  [ -n "$REGISTRY_PID" ] && kill $REGISTRY_PID 2>/dev/null
+  if [ -n "$CONTAINERD_PID" ]; then
+    kill $CONTAINERD_PID 2>/dev/null
+    wait $CONTAINERD_PID 2>/dev/null
+    umount -R "$WORK/ctd" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+pass() { echo "ok: $*"; }
+
+# expect_contains NAME TEXT NEEDLE
+expect_contains() {
+  if printf '%s' "$2" | grep -qF -- "$3"; then pass "$1"; else
+    fail "$1: expected '$3' in:"
+    printf '%s\n' "$2" | sed 's/^/    /' | head -40
+  fi
+}
+expect_eq() {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$3', got '$2'"; fi
+}
+
+# This machine refuses rlimit raises, so podman must ask for no more than the
+# current hard limits (see the contract, §7).
+NOFILE=$(ulimit -Hn)
+NPROC=$(ulimit -Hu)
+[ "$NPROC" = unlimited ] && NPROC=4096
+[ "$NOFILE" = unlimited ] && NOFILE=20000
+PODMAN=(podman --cgroup-manager cgroupfs --runtime "$RUNW")
+RUNFLAGS=(--ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC")
+
+# --- a registry on loopback ---------------------------------------------------------
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+REG=127.0.0.1:$PORT
+cat > "$WORK/registry.yml" <<EOF
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry
+http:
+  addr: $REG
+log:
+  level: error
+EOF
+docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+REGISTRY_PID=$!
+for _ in $(seq 50); do
+  curl -sf "http://$REG/v2/" >/dev/null 2>&1 && break
+  python3 -c "import urllib.request; urllib.request.urlopen('http://$REG/v2/')" 2>/dev/null && break
+  sleep 0.1
+done
+
+# --- images: build, push, remove, pull back ---------------------------------------
+# make_image NAME FILE... -- CMD-JSON
+make_image() {
+  local name=$1; shift
+  local ctx="$WORK/ctx-$name"
+  mkdir -p "$ctx"
+  { echo "FROM scratch"
+    while [ "$1" != "--" ]; do cp "$1" "$ctx/"; echo "ADD $(basename "$1") ."; shift; done
+    shift
+    echo "CMD $1"
+  } > "$ctx/Dockerfile"
+  local ref="$REG/runw-$name:$TAG"
+  buildah bud -q -t "$ref" "$ctx" >/dev/null || { fail "buildah bud $name"; return 1; }
+  buildah push -q --tls-verify=false "$ref" >/dev/null || { fail "buildah push $name"; return 1; }
+  podman rmi -f "$ref" >/dev/null || { fail "podman rmi $name"; return 1; }
+  podman pull -q --tls-verify=false "$ref" >/dev/null || { fail "podman pull $name"; return 1; }
+}
+make_image hello "$FIXTURES/hello.wasm" -- '["hello.wasm"]'
+make_image spin "$FIXTURES/spin.wasm" -- '["spin.wasm", "spinning"]'
+make_image sleeper "$FIXTURES/sleeper" -- '["/sleeper", "0"]'
+make_image pause "$FIXTURES/pause" -- '["/pause"]'
+if [ -n "$RUST_DEMO" ] && sh "$RUST_DEMO/build.sh" "$WORK/rust" >/dev/null 2>"$WORK/rust.log"; then
+  make_image rust "$WORK/rust/rust-wasi-demo.wasm" -- '["rust-wasi-demo.wasm", "first"]'
+  HAVE_RUST=1
+else
+  fail "building the Rust demo: $(tail -5 "$WORK/rust.log" 2>/dev/null)"
+  HAVE_RUST=0
+fi
+IMG=$REG/runw
+
+# --- podman ---------------------------------------------------------------------------
+out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" -e GREETING=podman "$IMG-hello:$TAG" hello.wasm one exit=5 2>&1)
+code=$?
+expect_eq "podman run: exit code passes through" "$code" 5
+expect_contains "podman run: argv" "$out" "arg[0]=hello.wasm"
+expect_contains "podman run: argv[1]" "$out" "arg[1]=one"
+expect_contains "podman run: env" "$out" "GREETING=podman"
+expect_contains "podman run: file written and read back" "$out" "read back: written inside the container"
+expect_contains "podman run: file deleted" "$out" "deleted /tmp/runw-demo.txt"
+
+"${PODMAN[@]}" run -d --name "logs-$TAG" "${RUNFLAGS[@]}" "$IMG-hello:$TAG" >/dev/null
+code=$("${PODMAN[@]}" wait "logs-$TAG")
+expect_eq "podman wait: exit code" "$code" 0
+logs=$("${PODMAN[@]}" logs "logs-$TAG" 2>&1)
+expect_contains "podman logs: stdout" "$logs" "arg[0]=hello.wasm"
+expect_contains "podman logs: stderr" "$logs" "hello on stderr"
+"${PODMAN[@]}" rm "logs-$TAG" >/dev/null
+
+if [ "$HAVE_RUST" = 1 ]; then
+  out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" -e DEMO=rust "$IMG-rust:$TAG" 2>&1)
+  expect_eq "podman run rust demo: exit code" "$?" 0
+  expect_contains "rust demo: random" "$out" "Random number: "
+  expect_contains "rust demo: env" "$out" "env DEMO=rust"
+  expect_contains "rust demo: args" "$out" "arg[1] first"
+  expect_contains "rust demo: file" "$out" "File content: written inside the sandbox"
+  expect_contains "rust demo: deleted" "$out" "Exists after delete: false"
+fi
+
+# A module that loops forever: stop ends it at once with 143, kill with 137.
+"${PODMAN[@]}" run -d --name "spin-$TAG" "${RUNFLAGS[@]}" "$IMG-spin:$TAG" >/dev/null
+for _ in $(seq 50); do
+  "${PODMAN[@]}" logs "spin-$TAG" 2>/dev/null | grep -q spinning && break
+  sleep 0.1
+done
+start=$(date +%s%N)
+"${PODMAN[@]}" stop -t 10 "spin-$TAG" >/dev/null
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+code=$("${PODMAN[@]}" inspect -f '{{.State.ExitCode}}' "spin-$TAG")
+expect_eq "podman stop: exit 143" "$code" 143
+if [ "$elapsed_ms" -lt 1000 ]; then pass "podman stop took ${elapsed_ms} ms"; else
+  fail "podman stop took ${elapsed_ms} ms (want well under a second)"; fi
+"${PODMAN[@]}" rm "spin-$TAG" >/dev/null
+
+"${PODMAN[@]}" run -d --name "spin2-$TAG" "${RUNFLAGS[@]}" "$IMG-spin:$TAG" >/dev/null
+sleep 0.3
+"${PODMAN[@]}" kill "spin2-$TAG" >/dev/null
+code=$("${PODMAN[@]}" wait "spin2-$TAG")
+expect_eq "podman kill: exit 137" "$code" 137
+"${PODMAN[@]}" rm "spin2-$TAG" >/dev/null
+
+out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$IMG-hello:$TAG" nope.wasm 2>&1)
+code=$?
+[ "$code" != 0 ] && pass "podman run of a missing module fails ($code)" || fail "missing module: exit 0"
+expect_contains "missing module: runw's message" "$out" 'exec: "nope.wasm": executable file not found in $PATH'
+
+# A native static binary and a pause program through the same runtime.
+out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$IMG-sleeper:$TAG" 2>&1)
+expect_eq "podman run native: exit 7" "$?" 7
+expect_contains "podman run native: output" "$out" "sleeper: pid 1,"
+"${PODMAN[@]}" run -d --name "pause-$TAG" "${RUNFLAGS[@]}" "$IMG-pause:$TAG" >/dev/null
+sleep 0.3
+"${PODMAN[@]}" stop -t 5 "pause-$TAG" >/dev/null
+code=$("${PODMAN[@]}" inspect -f '{{.State.ExitCode}}' "pause-$TAG")
+expect_eq "pause container stops cleanly" "$code" 0
+"${PODMAN[@]}" rm "pause-$TAG" >/dev/null
+
+# With -t the workload's stdio is a terminal: its newlines come back as CRLF.
+out=$("${PODMAN[@]}" run --rm -t "${RUNFLAGS[@]}" "$IMG-hello:$TAG" 2>&1 </dev/null)
+expect_contains "podman run -t: output through the pty" "$out" "arg[0]=hello.wasm"
+if printf '%s' "$out" | grep -q $'\r'; then pass "podman run -t: a real terminal (CRLF)"; else
+  fail "podman run -t: no CR in the output, not a terminal"; fi
+
+# --- containerd -----------------------------------------------------------------------
+mkdir -p "$WORK/ctd"
+cat > "$WORK/ctd/config.toml" <<EOF
+version = 2
+root = "$WORK/ctd/root"
+state = "$WORK/ctd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$WORK/ctd/containerd.sock"
+[ttrpc]
+  address = "$WORK/ctd/containerd.sock.ttrpc"
+EOF
+containerd --config "$WORK/ctd/config.toml" >"$WORK/ctd/log" 2>&1 &
+CONTAINERD_PID=$!
+CTR=(ctr --address "$WORK/ctd/containerd.sock")
+for _ in $(seq 100); do "${CTR[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
+buildah push -q "$IMG-hello:$TAG" "oci-archive:$WORK/hello.tar:runw-hello:$TAG" >/dev/null &&
+  "${CTR[@]}" images import "$WORK/hello.tar" >/dev/null || fail "ctr images import"
+ref=$("${CTR[@]}" images ls -q | grep "runw-hello:$TAG" | head -1)
+out=$("${CTR[@]}" run --rm --runc-binary "$RUNW" --runc-root "$WORK/ctd/runw-root" \
+      --env GREETING=ctr "$ref" "hello-$TAG" hello.wasm from-ctr exit=9 2>&1)
+code=$?
+expect_eq "ctr run --rm: exit code" "$code" 9
+expect_contains "ctr run: argv" "$out" "arg[1]=from-ctr"
+expect_contains "ctr run: env" "$out" "GREETING=ctr"
+left=$(ls "$WORK/ctd/runw-root/default" 2>/dev/null)
+expect_eq "ctr run --rm leaves no runw state" "$left" ""
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]

@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Drives the real runw binary through runc's lifecycle, the way conmon and
+containerd's shim do: as a child subreaper that forks `runw create`, reads the
+pid file, calls `start`, reaps the init and reads its exit status.
+
+Environment: RUNW (the binary), FIXTURES (directory with hello.wasm, spin.wasm,
+sleeper — built by the test build), MAKE_BUNDLE (make-bundle.py). Needs root;
+exits 77 (skipped) otherwise.
+"""
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+RUNW = os.environ.get("RUNW", "runw")
+FIXTURES = os.environ.get("FIXTURES", ".")
+MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE",
+                             os.path.join(os.path.dirname(__file__), "make-bundle.py"))
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def fixture(name):
+    return os.path.join(FIXTURES, name)
+
+
+class Runtime:
+    """One runw state root, removed at the end."""
+
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="runw-test-")
+        self.root = os.path.join(self.tmp, "root")
+        self.n = 0
+
+    def runw(self, *args, check=False, stdin=None, timeout=30, env=None):
+        cmd = [RUNW, "--root", self.root] + list(args)
+        p = subprocess.run(cmd, capture_output=True, text=True, stdin=stdin, timeout=timeout,
+                           env=env)
+        if check and p.returncode != 0:
+            raise AssertionError("%s failed (%d): %s" % (cmd, p.returncode, p.stderr))
+        return p
+
+    def bundle(self, *args):
+        self.n += 1
+        path = os.path.join(self.tmp, "bundle%d" % self.n)
+        subprocess.run([sys.executable, MAKE_BUNDLE, path] + list(args), check=True)
+        return path
+
+    def state(self, cid):
+        p = self.runw("state", cid, check=True)
+        return json.loads(p.stdout)
+
+
+class LifecycleTest(unittest.TestCase):
+    def setUp(self):
+        self.rt = Runtime()
+
+    def tearDown(self):
+        # Whatever a test left must be removable, and then nothing remains.
+        if os.path.isdir(self.rt.root):
+            for cid in os.listdir(self.rt.root):
+                self.rt.runw("delete", "--force", cid)
+            self.assertEqual(os.listdir(self.rt.root), [], "state directories leaked")
+        subprocess.run(["rm", "-rf", self.rt.tmp])
+
+    def create(self, cid, bundle, extra=()):
+        pid_file = os.path.join(self.rt.tmp, cid + ".pid")
+        p = self.rt.runw("create", "--bundle", bundle, "--pid-file", pid_file, *extra, cid)
+        return p, pid_file
+
+    def wait_init(self, pid, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else \
+                    128 + os.WTERMSIG(status)
+            time.sleep(0.01)
+        raise AssertionError("init %d did not exit" % pid)
+
+    def run_to_exit(self, bundle, cid="c1"):
+        """create + start + reap, as conmon does; returns (exit code, stdout, stderr)."""
+        out = tempfile.TemporaryFile(mode="w+")
+        err = tempfile.TemporaryFile(mode="w+")
+        pid_file = os.path.join(self.rt.tmp, cid + ".pid")
+        p = subprocess.run([RUNW, "--root", self.rt.root, "create", "--bundle", bundle,
+                            "--pid-file", pid_file, cid], stdout=out, stderr=err,
+                           stdin=subprocess.DEVNULL, timeout=30)
+        if p.returncode != 0:
+            err.seek(0)
+            raise AssertionError("create failed: " + err.read())
+        pid = int(open(pid_file).read())
+        self.rt.runw("start", cid, check=True)
+        code = self.wait_init(pid)
+        self.rt.runw("delete", cid, check=True)
+        out.seek(0)
+        err.seek(0)
+        return code, out.read(), err.read()
+
+    # --- the wasm workload -------------------------------------------------------
+
+    def test_wasm_output_args_env_file_and_exit_code(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "hello.wasm", "one",
+                           "exit=7", "--env", "GREETING=hi from config")
+        code, out, err = self.run_to_exit(b)
+        self.assertEqual(code, 7, err)
+        self.assertIn("arg[0]=hello.wasm\narg[1]=one\narg[2]=exit=7\n", out)
+        self.assertIn("GREETING=hi from config", out)
+        self.assertIn("read back: written inside the container", out)
+        self.assertIn("deleted /tmp/runw-demo.txt", out)
+        self.assertEqual(err, "hello on stderr\n")
+
+    def test_pid_file_is_digits_only_and_names_the_init(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        p, pid_file = self.create("c1", b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "")
+        text = open(pid_file).read()
+        self.assertRegex(text, r"^[0-9]+$")
+        st = self.rt.state("c1")
+        self.assertEqual(st["status"], "created")
+        self.assertEqual(st["pid"], int(text))
+        self.assertEqual(set(st), {"ociVersion", "id", "pid", "status", "bundle", "rootfs",
+                                   "created", "owner"})
+        self.rt.runw("start", "c1", check=True)
+        self.assertEqual(self.rt.state("c1")["status"], "running")
+        self.rt.runw("kill", "c1", "TERM", check=True)
+        self.assertEqual(self.wait_init(int(text)), 143)
+        self.assertEqual(self.rt.state("c1")["status"], "stopped")
+        self.assertEqual(self.rt.state("c1")["pid"], 0)
+        p = self.rt.runw("kill", "c1", "KILL")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("container not running", p.stderr)
+        self.rt.runw("delete", "c1", check=True)
+
+    def test_signals_by_number_and_name(self):
+        for sig, expected in [("9", 137), ("SIGINT", 130), ("hup", 129), ("15", 143)]:
+            b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+            cid = "sig" + sig
+            p, pid_file = self.create(cid, b)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.rt.runw("start", cid, check=True)
+            self.rt.runw("kill", cid, sig, check=True)
+            self.assertEqual(self.wait_init(int(open(pid_file).read())), expected, sig)
+            self.rt.runw("delete", cid, check=True)
+        p = self.rt.runw("kill", "nosuch", "BOGUS")
+        self.assertEqual(p.returncode, 1)
+
+    def test_kill_and_delete_while_created(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm")
+        p, pid_file = self.create("c1", b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pid = int(open(pid_file).read())
+        self.rt.runw("kill", "c1", "KILL", check=True)
+        self.assertEqual(self.wait_init(pid), 137)
+        self.rt.runw("delete", "c1", check=True)
+        p, pid_file = self.create("c2", b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pid = int(open(pid_file).read())
+        self.rt.runw("delete", "c2", check=True)  # a created container needs no --force
+        self.wait_init(pid)
+
+    def test_delete_running_needs_force(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        p, pid_file = self.create("c1", b)
+        self.rt.runw("start", "c1", check=True)
+        p = self.rt.runw("delete", "c1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot delete container c1 that is not stopped: running", p.stderr)
+        self.rt.runw("delete", "--force", "c1", check=True)
+        self.wait_init(int(open(pid_file).read()))
+
+    def test_start_twice_and_after_stop(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        p, pid_file = self.create("c1", b)
+        self.rt.runw("start", "c1", check=True)
+        p = self.rt.runw("start", "c1")
+        self.assertEqual((p.returncode, "cannot start an already running container" in p.stderr),
+                         (1, True), p.stderr)
+        self.rt.runw("kill", "c1", "KILL", check=True)
+        self.wait_init(int(open(pid_file).read()))
+        p = self.rt.runw("start", "c1")
+        self.assertIn("cannot start a container that has stopped", p.stderr)
+
+    def test_unknown_ids(self):
+        for cmd in (["state"], ["start"], ["kill"], ["delete"]):
+            p = self.rt.runw(*cmd, "nosuch")
+            self.assertEqual(p.returncode, 1, cmd)
+            self.assertIn("container does not exist", p.stderr, cmd)
+        self.assertEqual(self.rt.runw("delete", "--force", "nosuch").returncode, 0)
+        self.assertEqual(self.rt.runw("delete", "-f", "nosuch").returncode, 0)
+
+    def test_duplicate_id_and_bad_id(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        self.assertEqual(self.create("c1", b)[0].returncode, 0)
+        p, _ = self.create("c1", b)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("container with given ID already exists", p.stderr)
+        p, _ = self.create("../escape", b)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("invalid container id", p.stderr)
+
+    def test_missing_module_fails_create_and_leaves_nothing(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "nope.wasm")
+        p, pid_file = self.create("c1", b)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('exec: "nope.wasm": executable file not found in $PATH', p.stderr)
+        self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+        self.assertFalse(os.path.exists(pid_file))
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    def test_invalid_module_fails_create_with_offset(self):
+        bad = os.path.join(self.rt.tmp, "bad.wasm")
+        with open(bad, "wb") as f:
+            f.write(b"\0asm\x01\0\0\0\x01\x04\x01\x60\x00")  # truncated type section
+        b = self.rt.bundle("--file", bad + ":/app.wasm", "--args", "/app.wasm")
+        p, _ = self.create("c1", b)
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"/app\.wasm:0x[0-9a-f]+: ")
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    def test_bare_wasm_name_falls_back_to_cwd(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm") + ":/app/hello.wasm", "--args",
+                           "hello.wasm", "--cwd", "/app")
+        code, out, err = self.run_to_exit(b)
+        self.assertEqual(code, 0, err)
+        self.assertIn("arg[0]=hello.wasm", out)
+
+    def test_json_log_has_one_error_object(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "missing.wasm")
+        log = os.path.join(self.rt.tmp, "log.json")
+        p = self.rt.runw("--log", log, "--log-format=json", "create", "--bundle", b, "c1")
+        self.assertEqual(p.returncode, 1)
+        lines = open(log).read().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        entry = json.loads(lines[0])
+        self.assertEqual(entry["level"], "error")
+        self.assertIn("executable file not found", entry["msg"])
+        self.assertRegex(entry["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+
+    def test_runw_run_foreground_returns_exit_code(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm", "exit=3")
+        p = self.rt.runw("run", "--bundle", b, "r1")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("arg[0]=/hello.wasm", p.stdout)
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    def test_trap_exit_code_and_message(self):
+        trap = fixture("trap.wasm")
+        b = self.rt.bundle("--file", trap + ":/trap.wasm", "--args", "/trap.wasm")
+        code, out, err = self.run_to_exit(b)
+        self.assertEqual(code, 134)
+        self.assertIn("runw: trap: unreachable", err)
+
+    # --- native workloads --------------------------------------------------------
+
+    def test_native_program_runs_after_the_same_setup(self):
+        b = self.rt.bundle("--file", fixture("sleeper"), "--args", "/sleeper", "0")
+        code, out, err = self.run_to_exit(b)
+        self.assertEqual(code, 7, err)
+        self.assertIn("sleeper: pid 1,", out)  # PID 1 of its own pid namespace
+
+    def test_native_term_handler_exit_code(self):
+        b = self.rt.bundle("--file", fixture("sleeper"), "--args", "/sleeper", "30")
+        p, pid_file = self.create("n1", b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.rt.runw("start", "n1", check=True)
+        time.sleep(0.2)
+        self.rt.runw("kill", "n1", "15", check=True)
+        self.assertEqual(self.wait_init(int(open(pid_file).read())), 42)
+
+    def test_sandbox_annotation_is_never_wasm(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm",
+                           "--annotation", "io.kubernetes.cri.container-type=sandbox")
+        p, _ = self.create("c1", b)
+        # Not wasm, and not executable as a native program either.
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    # --- hooks -------------------------------------------------------------------
+
+    def test_hooks_run_with_state_on_stdin(self):
+        out_dir = os.path.join(self.rt.tmp, "hooks")
+        os.makedirs(out_dir)
+        hook = os.path.join(self.rt.tmp, "hook.sh")
+        with open(hook, "w") as f:
+            f.write("#!/bin/sh\ncat > %s/$1.json\n" % out_dir)
+        os.chmod(hook, 0o755)
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm",
+                           "--hook", "createRuntime=%s,createRuntime" % hook,
+                           "--hook", "poststart=%s,poststart" % hook,
+                           "--hook", "poststop=%s,poststop" % hook)
+        code, _, err = self.run_to_exit(b)
+        self.assertEqual(code, 0, err)
+        for kind, status in [("createRuntime", "creating"), ("poststart", "running"),
+                             ("poststop", "stopped")]:
+            st = json.load(open(os.path.join(out_dir, kind + ".json")))
+            self.assertEqual(st["status"], status, kind)
+            self.assertEqual(st["id"], "c1")
+
+    def test_failing_hook_fails_create(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm",
+                           "--hook", "createRuntime=/bin/false")
+        p, _ = self.create("c1", b)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("createRuntime hook", p.stderr)
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    # --- misc commands -----------------------------------------------------------
+
+    def test_list_and_features_and_version(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        self.create("c1", b)
+        self.assertEqual(self.rt.runw("list", "-q").stdout, "c1\n")
+        arr = json.loads(self.rt.runw("list", "--format", "json").stdout)
+        self.assertEqual([c["id"] for c in arr], ["c1"])
+        self.assertIn("created", self.rt.runw("list").stdout)
+        feats = json.loads(self.rt.runw("features").stdout)
+        self.assertIn("createRuntime", feats["hooks"])
+        v = self.rt.runw("--version")
+        self.assertTrue(v.stdout.startswith("runw version "), v.stdout)
+        self.assertNotEqual(self.rt.runw("checkpoint", "--help").returncode, 0)
+
+    def test_flag_spellings(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        pid_file = os.path.join(self.rt.tmp, "p")
+        p = subprocess.run([RUNW, "--root=" + self.rt.root, "create", "-bundle", b,
+                            "--pid-file=" + pid_file, "--no-pivot=false", "c1"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.rt.runw("create", "--bogus-flag", "c2")
+        self.assertEqual(p.returncode, 1)
+
+    def test_create_killed_midway_then_delete_force_leaves_nothing(self):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
+        for i, delay in enumerate([0.0, 0.005, 0.01, 0.02, 0.05]):
+            cid = "k%d" % i
+            proc = subprocess.Popen([RUNW, "--root", self.rt.root, "create", "--bundle", b, cid],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            self.assertEqual(self.rt.runw("delete", "--force", cid).returncode, 0)
+            self.assertFalse(os.path.exists(os.path.join(self.rt.root, cid)))
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("skipped: the runtime tests need root")
+        sys.exit(77)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    unittest.main(verbosity=2)
