@@ -16,9 +16,10 @@ struct WasmRunOptions {
   std::string module_path;
   std::string invoke;  // empty: run `_start`
   std::vector<std::string> args;
-  std::vector<std::string> dirs;  // --dir HOST[::GUEST]
-  std::vector<std::string> env;   // --env KEY=VALUE
-  bool inherit_env = false;       // --inherit-env
+  std::vector<std::string> dirs;       // --dir HOST[::GUEST]
+  std::vector<std::string> env;        // --env KEY=VALUE
+  std::vector<std::string> tcplisten;  // --tcplisten HOST:PORT
+  bool inherit_env = false;            // --inherit-env
 };
 
 /// `runw wasm run [--invoke NAME] [--dir HOST[::GUEST]]... [--env KEY=VALUE]...

@@ -42,6 +42,11 @@ int Main(int argc, char** argv) {
   run->add_option("--env", run_opts.env, "set an environment variable for the guest")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
+  run->add_option("--tcplisten", run_opts.tcplisten,
+                  "listen on this TCP address and hand the socket to the guest (fd 3 onwards, "
+                  "before the preopens)")
+      ->type_name("HOST:PORT")
+      ->allow_extra_args(false);
   run->add_flag("--inherit-env", run_opts.inherit_env,
                 "give the guest runw's own environment (before --env)");
   run->add_option("file", run_opts.module_path, "the .wasm file")->required();
@@ -57,7 +62,7 @@ int Main(int argc, char** argv) {
       if (a == "--") {
         i += 1;
       } else if (a.starts_with("-")) {
-        bool takes_value = a == "--invoke" || a == "--dir" || a == "--env";
+        bool takes_value = a == "--invoke" || a == "--dir" || a == "--env" || a == "--tcplisten";
         if (takes_value) ++i;
         continue;
       }

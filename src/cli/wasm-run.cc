@@ -6,12 +6,15 @@
 // `null` or their kind). Without it, runs the command module's `_start` with WASI
 // preview 1: ARGS become the guest's argv after the module path, and the exit
 // status is the guest's proc_exit code.
+#include <cerrno>
 #include <charconv>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
+#include <netdb.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -100,6 +103,42 @@ std::string FormatResult(ValType t, const Slot* s) {
   return buf;
 }
 
+/// A listening TCP socket on `addr` ("127.0.0.1:8080", "[::1]:8080",
+/// "localhost:0"), or -1 with `*error` set.
+int ListenTcp(const std::string& addr, std::string* error) {
+  size_t colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == addr.size()) {
+    *error = "expected HOST:PORT";
+    return -1;
+  }
+  std::string host = addr.substr(0, colon);
+  std::string port = addr.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
+    *error = gai_strerror(rc);
+    return -1;
+  }
+  int fd = -1;
+  for (addrinfo* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+      *error = std::strerror(errno);
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(res);
+  return fd;
+}
+
 }  // namespace
 
 int WasmRun(const WasmRunOptions& opts) {
@@ -125,6 +164,17 @@ int WasmRun(const WasmRunOptions& opts) {
     guest_env.push_back(kv);
   }
   wasi::WasiContext wasi_ctx(std::move(guest_args), std::move(guest_env));
+  // Listening sockets first, so that the guest finds them at fd 3 onwards as it
+  // does under wasmtime's --tcplisten.
+  for (const std::string& addr : opts.tcplisten) {
+    std::string error;
+    int fd = ListenTcp(addr, &error);
+    if (fd < 0 || !wasi_ctx.AddSocket(fd, &error)) {
+      std::fprintf(stderr, "runw: --tcplisten `%s`: %s\n", addr.c_str(), error.c_str());
+      if (fd >= 0) close(fd);
+      return 1;
+    }
+  }
   for (const std::string& d : opts.dirs) {
     size_t sep = d.find("::");
     std::string host = sep == std::string::npos ? d : d.substr(0, sep);

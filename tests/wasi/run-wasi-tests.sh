@@ -163,6 +163,43 @@ if ! diff -u "$WORK/expected" "$WORK/out" >"$WORK/diff"; then
 fi
 [ "$(ls "$WORK/ai")" = "$(printf 'f\ng')" ] || fail "all-imports: expected files f and g in the scratch dir"
 
+# --- sockets: a listening socket handed in with --tcplisten (fd 3) -------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$RUNW" wasm run --tcplisten "127.0.0.1:$port" "$WORK/echo-server.wasm" >"$WORK/out" 2>&1 &
+server=$!
+reply=$(python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+        break
+    except OSError:
+        time.sleep(0.05)
+c.sendall(b"hello sockets\n")
+data = b""
+while True:
+    chunk = c.recv(100)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode(), end="")
+PY
+)
+wait $server
+expect_status echo-server $? 0
+[ "$reply" = "ECHO: HELLO SOCKETS" ] || fail "echo-server: client got '$reply'"
+expect_line echo-server "$WORK/out" "poll: 0"
+expect_line echo-server "$WORK/out" "event: 1 42 1"
+expect_line echo-server "$WORK/out" "accept: 0"
+expect_line echo-server "$WORK/out" "recv: 0"
+expect_line echo-server "$WORK/out" "send: 0 1"
+expect_line echo-server "$WORK/out" "shutdown: 0"
+expect_line echo-server "$WORK/out" "close: 0"
+expect_line echo-server "$WORK/out" "accept on a file: 57"
+"$RUNW" wasm run --tcplisten "not-an-address" "$WORK/echo-server.wasm" >"$WORK/out" 2>&1
+expect_status tcplisten-bad $? 1
+expect_line tcplisten-bad "$WORK/out" 'runw: --tcplisten `not-an-address`: expected HOST:PORT'
+
 # --- traps -----------------------------------------------------------------------------
 "$RUNW" wasm run "$WORK/trap.wasm" >"$WORK/out" 2>"$WORK/err"
 expect_status trap $? 134
