@@ -124,6 +124,57 @@ expect_line sandbox "$WORK/out" "bad fd: 8"
 [ -e "$WORK/x" ] && [ ! -e "$WORK/y" ] && [ ! -e "$WORK/z" ] && [ -e "$WORK/jail/ok.txt" ] ||
   fail "sandbox: files outside the preopen changed"
 
+# --- symlink chains and magic links ---------------------------------------------------
+ln -s c2 "$WORK/jail/c1"
+ln -s c3 "$WORK/jail/c2"
+ln -s ../x "$WORK/jail/c3"
+ln -s inside/../ok.txt "$WORK/jail/c4"
+"$RUNW" wasm run --dir "$WORK/jail::/" "$WORK/open-paths.wasm" /c1 /c4 >"$WORK/out" 2>&1
+expect_status chains $? 0
+expect_line chains "$WORK/out" "/c1: 76"
+expect_line chains "$WORK/out" "/c4: 0"
+# /proc's magic links (self/root, self/cwd, fd/N) would jump to any file system
+# object; RESOLVE_NO_MAGICLINKS refuses them (loop, 32) even under a /proc preopen.
+"$RUNW" wasm run --dir "/proc::/proc" "$WORK/open-paths.wasm" /proc/self/root/etc/passwd \
+  /proc/self/cwd /proc/self/fd/0 /proc/self/status >"$WORK/out" 2>&1
+expect_status magic-links $? 0
+expect_line magic-links "$WORK/out" "/proc/self/root/etc/passwd: 32"
+expect_line magic-links "$WORK/out" "/proc/self/cwd: 32"
+expect_line magic-links "$WORK/out" "/proc/self/fd/0: 32"
+expect_line magic-links "$WORK/out" "/proc/self/status: 0"
+
+# --- a rename racing path resolution: while the guest opens a/b/../../secret over and
+# over, the host moves a/b out of the preopen and back. Resolving `..` after the move
+# would reach the outside file; the kernel's RESOLVE_BENEATH walk must refuse it.
+mkdir -p "$WORK/race/jail/a/b" "$WORK/race/x/y"
+echo inside >"$WORK/race/jail/secret"
+echo outside >"$WORK/race/x/secret"
+"$RUNW" wasm run --dir "$WORK/race/jail::/" "$WORK/race.wasm" /a/b/../../secret 30000 \
+  >"$WORK/out" 2>&1 &
+guest=$!
+python3 - "$WORK/race" "$guest" <<'PY'
+import os, sys
+root, guest = sys.argv[1], int(sys.argv[2])
+moves = 0
+while True:
+    try:
+        os.kill(guest, 0)
+    except ProcessLookupError:
+        break
+    os.rename(root + "/jail/a/b", root + "/x/y/b")
+    os.rename(root + "/x/y/b", root + "/jail/a/b")
+    moves += 1
+if moves < 100:
+    print(f"race: only {moves} renames happened during the run")
+    sys.exit(1)
+PY
+[ $? -eq 0 ] || fail "race: the host side did not rename often enough to race"
+wait "$guest"
+expect_status race $? 0
+expect_line race "$WORK/out" "outside: 0"
+expect_line race "$WORK/out" "inside or failed: 1"
+expect_line race "$WORK/out" "some inside: 1"
+
 # --- every preview-1 import binds; the calls libc seldom makes behave per witx ------
 # (inval 28, notcapable 76, badf 8, notsock 57)
 mkdir "$WORK/ai"
