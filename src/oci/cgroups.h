@@ -5,11 +5,16 @@
 //
 // cgroupsPath forms (runtime-spec config-linux.md, and what callers send):
 //   "/libpod_parent/libpod-<id>", "/default/<id>", "kubepods/pod<uid>/<id>":
-//       cgroupfs paths, relative ones below the runtime's own cgroup;
+//       cgroupfs paths below the root of each hierarchy; a relative path is
+//       taken from the root too (not from the runtime's own cgroup), so that
+//       every command finds the container's cgroup wherever it runs from;
+//       ".." components and the root cgroup itself are refused;
 //   "machine.slice:libpod:<id>" with --systemd-cgroup: on a host without
 //       systemd (as here) mapped onto the cgroupfs path
 //       "<slice hierarchy>/<prefix>-<name>.scope", the layout systemd would make
-//       ("a-b.slice" nests as a.slice/a-b.slice/);
+//       ("a-b.slice" nests as a.slice/a-b.slice/; an empty slice means
+//       "system.slice", "-.slice" the root); without the flag this form is an
+//       error rather than a directory name;
 //   "": "/runw/<id>" (what runc does with no path is similar).
 #pragma once
 

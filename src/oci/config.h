@@ -258,9 +258,10 @@ struct Linux {
   std::vector<std::string> readonly_paths;
   std::string mount_label;
   std::optional<Personality> personality;
-  /// Set when config.json asks for something runw cannot apply at all
-  /// (`intelRdt`, `timeOffsets`, …): the property's name. ValidateSpec
-  /// refuses such a config, since the spec says unapplied settings must fail.
+  /// Set when config.json asks for something runw cannot apply at all: the
+  /// property's path (`linux.intelRdt`, `process.scheduler`, …; process ones are
+  /// kept here too). ValidateSpec refuses such a config, since the spec says
+  /// unapplied settings must fail.
   std::vector<std::string> unsupported;
 };
 

@@ -168,6 +168,7 @@ Expected<void> WriteIdMaps(pid_t pid, const Linux& linux) {
 // Everything the child processes need, prepared by the parent before fork.
 struct InitContext {
   const Spec* spec = nullptr;
+  std::string bundle;  // absolute; relative bind sources are relative to it
   std::string rootfs;
   bool no_pivot = false;
   int preserve_fds = 0;
@@ -190,6 +191,10 @@ struct InitContext {
   // console (if any) can become this session's controlling terminal.
   setsid();
 
+  // Relative bind-mount sources name files in the bundle, as with runc.
+  if (chdir(c.bundle.c_str()) != 0) {
+    ChildFail(c.sync_fd, "chdir " + c.bundle + ": " + ErrnoText(errno));
+  }
   if (auto r = SetupMounts(spec, c.rootfs); !r) ChildFail(c.sync_fd, r.error());
   Send(c.sync_fd, kHooksPlease);
   auto hooks_done = Receive(c.sync_fd);
@@ -197,6 +202,11 @@ struct InitContext {
   if (auto r = RunHooks("createContainer", spec.hooks.create_container, hooks_done->second); !r) {
     ChildFail(c.sync_fd, r.error());
   }
+  // Hostname and sysctls go in while the host's /proc is still reachable: once in
+  // the root, /proc/sys is usually one of the read-only paths. The writes land in
+  // this process's new UTS, IPC and network namespaces either way.
+  if (auto r = SetHostname(spec); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = ApplySysctl(spec); !r) ChildFail(c.sync_fd, r.error());
   if (auto r = EnterRoot(spec, c.rootfs, c.no_pivot); !r) ChildFail(c.sync_fd, r.error());
   if (process.terminal) {
     if (auto r = SetupConsole(c.console_fd, process.console_size); !r) {
@@ -204,8 +214,6 @@ struct InitContext {
     }
     c.console_fd = -1;
   }
-  if (auto r = SetHostname(spec); !r) ChildFail(c.sync_fd, r.error());
-  if (auto r = ApplySysctl(spec); !r) ChildFail(c.sync_fd, r.error());
   if (auto r = ApplyRlimits(process.rlimits); !r) ChildFail(c.sync_fd, r.error());
   if (auto r = ApplyOomScoreAdj(process); !r) ChildFail(c.sync_fd, r.error());
   std::optional<Seccomp> seccomp = spec.linux ? spec.linux->seccomp : std::nullopt;
@@ -333,7 +341,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   RUNW_OCI_CHECK(ValidateId(options.id));
   std::string bundle = AbsolutePath(options.bundle.empty() ? "." : options.bundle);
   Spec spec = RUNW_OCI_TRY(LoadBundleSpec(bundle));
-  RUNW_OCI_CHECK(ValidateSpec(spec));
+  if (auto valid = ValidateSpec(spec); !valid) return Fail("config.json: " + valid.error());
   if (!spec.process) return Fail("config.json: process is required to create a container");
   if (!spec.linux) return Fail("config.json: the linux section is required");
   const Process& process = *spec.process;
@@ -392,6 +400,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
 
   InitContext ctx;
   ctx.spec = &spec;
+  ctx.bundle = bundle;
   ctx.rootfs = rootfs;
   ctx.no_pivot = options.no_pivot;
   ctx.preserve_fds = options.preserve_fds;
@@ -409,6 +418,10 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   if (stage1 < 0) return Fail(SysError("fork"));
   if (stage1 == 0) {
     close(sv[0]);
+    // The container lock is an flock on an open file description that fork
+    // shares: an init still holding it would keep `start` and `delete` waiting
+    // for as long as the container lives.
+    close(lock.fd());
     RunStage1(ctx);
   }
   close(sv[1]);

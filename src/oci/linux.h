@@ -4,13 +4,14 @@
 // applied; nothing is skipped silently (runtime-spec: settings that cannot be
 // applied must make `create` fail).
 //
-// The order the init calls these in (see lifecycle.cc):
+// The order the init calls these in (see create.cc):
 //   1. SetupMounts       inside the new mount namespace, before pivot_root
 //   2. (createContainer hooks run here, in the container's namespaces)
-//   3. EnterRoot         pivot_root (or MS_MOVE + chroot with --no-pivot), then
+//   3. SetHostname, ApplySysctl   while the host's /proc/sys is still writable
+//   4. EnterRoot         pivot_root (or MS_MOVE + chroot with --no-pivot), then
 //                        masked paths, read-only paths, root.readonly
-//   4. SetHostname, ApplySysctl, ApplyRlimits, ApplyOomScoreAdj
-//   5. FinalizeProcess   user and groups, capabilities, no_new_privs, seccomp —
+//   5. ApplyRlimits, ApplyOomScoreAdj
+//   6. FinalizeProcess   user and groups, capabilities, no_new_privs, seccomp —
 //                        the last step before the workload runs
 #pragma once
 
@@ -57,9 +58,10 @@ Expected<void> ApplyOomScoreAdj(const Process& process);
 Expected<void> FinalizeProcess(const Process& process, const std::optional<Seccomp>& seccomp);
 
 /// Checks, without changing anything, what FinalizeProcess would reject on this
-/// host: unknown capability names, unknown syscall, action, operator or
-/// architecture names in the seccomp profile. Lets `create` fail early with a
-/// clear message.
+/// host: unknown capability names, unknown seccomp action, operator,
+/// architecture or flag names. Syscall names this libseccomp does not know are
+/// not errors (profiles list the calls of many kernels and are skipped name by
+/// name). Lets `create` fail early with a clear message.
 Expected<void> CheckProcessSettings(const Process& process, const std::optional<Seccomp>& seccomp);
 
 }  // namespace runw::oci

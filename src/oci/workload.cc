@@ -124,6 +124,13 @@ Expected<Workload> PrepareWorkload(const Process& process,
     w.module = std::move(*module);
     return w;
   }
+  // Only a sandbox annotation forces native on a module; execve would refuse it
+  // with ENOEXEC after `start`, when nobody is left to hear why. Say it now.
+  if (HasWasmMagic(path)) {
+    return Fail("exec " + path +
+                ": a WebAssembly module cannot be the pod sandbox (infra) container, which runs "
+                "natively");
+  }
   if (access(path.c_str(), X_OK) != 0) return Fail(SysError("exec " + path));
   return w;
 }
@@ -156,16 +163,15 @@ int RunWorkload(const Workload& workload, const Process& process,
   }
   // WASI's view: `/` is the container's root (after pivot_root), so every mount
   // of the config is visible where it was mounted and read-only ones stay so.
-  // The working directory is preopened as `.` too, for guests that open
-  // relative paths.
+  // Only `/` is preopened. Preview 1 has no working directory: wasi-libc starts
+  // every program at `/` and resolves relative paths from there, and a second
+  // preopen named `.` for process.cwd would tie with `/` in its prefix match and
+  // capture absolute paths too. process.cwd still decides where args[0] is
+  // found, and the init's own working directory.
   wasi::WasiContext ctx(process.args, process.env);
   std::string error;
   if (!ctx.AddPreopen("/", "/", &error)) {
     std::fprintf(stderr, "runw: preopen `/`: %s\n", error.c_str());
-    return wasi::kStartFailureExitCode;
-  }
-  if (!process.cwd.empty() && process.cwd != "/" && !ctx.AddPreopen(process.cwd, ".", &error)) {
-    std::fprintf(stderr, "runw: preopen `%s`: %s\n", process.cwd.c_str(), error.c_str());
     return wasi::kStartFailureExitCode;
   }
   return wasi::RunCommand(workload.module, ctx, limits);

@@ -38,8 +38,14 @@ class Runtime:
 
     def runw(self, *args, check=False, stdin=None, timeout=30, env=None):
         cmd = [RUNW, "--root", self.root] + list(args)
-        p = subprocess.run(cmd, capture_output=True, text=True, stdin=stdin, timeout=timeout,
-                           env=env)
+        # Files, not pipes: a container created here inherits runw's stdout and
+        # stderr and keeps them open long after runw exits, as with conmon.
+        with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
+            p = subprocess.run(cmd, stdout=out, stderr=err, text=True, timeout=timeout, env=env,
+                               stdin=stdin if stdin is not None else subprocess.DEVNULL)
+            out.seek(0)
+            err.seek(0)
+            p.stdout, p.stderr = out.read(), err.read()
         if check and p.returncode != 0:
             raise AssertionError("%s failed (%d): %s" % (cmd, p.returncode, p.stderr))
         return p
@@ -328,10 +334,12 @@ class LifecycleTest(unittest.TestCase):
     def test_flag_spellings(self):
         b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
         pid_file = os.path.join(self.rt.tmp, "p")
-        p = subprocess.run([RUNW, "--root=" + self.rt.root, "create", "-bundle", b,
-                            "--pid-file=" + pid_file, "--no-pivot=false", "c1"],
-                           capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        with tempfile.TemporaryFile(mode="w+") as err:
+            p = subprocess.run([RUNW, "--root=" + self.rt.root, "create", "-bundle", b,
+                                "--pid-file=" + pid_file, "--no-pivot=false", "c1"],
+                               stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+            err.seek(0)
+            self.assertEqual(p.returncode, 0, err.read())
         p = self.rt.runw("create", "--bogus-flag", "c2")
         self.assertEqual(p.returncode, 1)
 
