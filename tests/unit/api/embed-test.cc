@@ -107,7 +107,8 @@ constexpr std::array<uint8_t, 16> kBytes16 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 
 std::vector<uint8_t> WithHeader(std::initializer_list<uint8_t> sections) {
   std::vector<uint8_t> bytes = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
   // One byte at a time: g++ 12 at -O3 misreports vector::insert here (-Warray-bounds).
-  for (uint8_t b : sections) bytes.push_back(b);
+  for (uint8_t b : sections)
+    bytes.push_back(b);
   return bytes;
 }
 
