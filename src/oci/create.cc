@@ -326,6 +326,29 @@ struct CreateCleanup {
   }
 };
 
+/// The devices every container may use whatever its config's device cgroup
+/// list says, appended after that list as runc does (callers such as podman send
+/// only "deny all" and rely on this): mknod of any node, the standard character
+/// devices, the pty master and slaves, and tun. The config's own
+/// linux.devices, which the init creates in /dev, are allowed too.
+void AddDefaultDeviceRules(const Linux& linux, std::vector<DeviceRule>& rules) {
+  if (rules.empty()) return;  // no device list at all: nothing is restricted
+  auto allow = [&](std::string type, std::optional<int64_t> major, std::optional<int64_t> minor,
+                   std::string access) {
+    rules.push_back(DeviceRule{true, std::move(type), major, minor, std::move(access)});
+  };
+  allow("c", std::nullopt, std::nullopt, "m");
+  allow("b", std::nullopt, std::nullopt, "m");
+  for (auto [major, minor] :
+       {std::pair{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {10, 200}}) {
+    allow("c", major, minor, "rwm");
+  }
+  allow("c", 136, std::nullopt, "rwm");  // /dev/pts/*
+  for (const Device& d : linux.devices) {
+    if (d.type == "c" || d.type == "b") allow(d.type, d.major, d.minor, "rwm");
+  }
+}
+
 Expected<Spec> LoadBundleSpec(const std::string& bundle) {
   std::string path = bundle + "/config.json";
   auto text = ReadSmallFile(path);
@@ -370,8 +393,14 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     return Fail("cannot use console socket if runw will not detach or allocate tty");
   }
 
-  if (mkdir(rt.root.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Fail(SysError("create the state root `" + rt.root + "`"));
+  // The root may be several levels deep and new (containerd passes
+  // <its state>/runw-root/<namespace>).
+  for (size_t slash = 1; slash != std::string::npos;) {
+    slash = rt.root.find('/', slash + 1);
+    std::string prefix = rt.root.substr(0, slash);
+    if (mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Fail(SysError("create the state root `" + prefix + "`"));
+    }
   }
   std::string dir = ContainerDir(rt.root, options.id);
   if (mkdir(dir.c_str(), 0711) != 0) {
@@ -392,7 +421,11 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   RUNW_OCI_CHECK(WriteFileAtomic(dir + "/cgroup.json", cgroup.ToJson(), 0600));
   cleanup.cgroup = cgroup;
   RUNW_OCI_CHECK(cgroup.Create());
-  if (spec.linux->resources) RUNW_OCI_CHECK(cgroup.Apply(*spec.linux->resources));
+  if (spec.linux->resources) {
+    Resources resources = *spec.linux->resources;
+    AddDefaultDeviceRules(*spec.linux, resources.devices);
+    RUNW_OCI_CHECK(cgroup.Apply(resources));
+  }
 
   if (mkfifo((dir + "/exec.fifo").c_str(), 0622) != 0) return Fail(SysError("create exec.fifo"));
   // mkfifo honours the umask; the init may run as another user.

@@ -55,11 +55,12 @@ expect_eq() {
 }
 
 # This machine refuses rlimit raises, so podman must ask for no more than the
-# current hard limits (see the contract, §7).
+# hard limits its containers start with (see the contract, §7): the values
+# known to work here, or less when this shell's own limits are lower.
 NOFILE=$(ulimit -Hn)
 NPROC=$(ulimit -Hu)
-[ "$NPROC" = unlimited ] && NPROC=4096
-[ "$NOFILE" = unlimited ] && NOFILE=20000
+{ [ "$NPROC" = unlimited ] || [ "$NPROC" -gt 4096 ]; } && NPROC=4096
+{ [ "$NOFILE" = unlimited ] || [ "$NOFILE" -gt 20000 ]; } && NOFILE=20000
 PODMAN=(podman --cgroup-manager cgroupfs --runtime "$RUNW")
 RUNFLAGS=(--ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC")
 
@@ -122,7 +123,7 @@ expect_contains "podman run: argv" "$out" "arg[0]=hello.wasm"
 expect_contains "podman run: argv[1]" "$out" "arg[1]=one"
 expect_contains "podman run: env" "$out" "GREETING=podman"
 expect_contains "podman run: file written and read back" "$out" "read back: written inside the container"
-expect_contains "podman run: file deleted" "$out" "deleted /tmp/runw-demo.txt"
+expect_contains "podman run: file deleted" "$out" "deleted /runw-demo.txt"
 
 "${PODMAN[@]}" run -d --name "logs-$TAG" "${RUNFLAGS[@]}" "$IMG-hello:$TAG" >/dev/null
 code=$("${PODMAN[@]}" wait "logs-$TAG")

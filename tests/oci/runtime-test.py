@@ -117,7 +117,7 @@ class LifecycleTest(unittest.TestCase):
         self.assertIn("arg[0]=hello.wasm\narg[1]=one\narg[2]=exit=7\n", out)
         self.assertIn("GREETING=hi from config", out)
         self.assertIn("read back: written inside the container", out)
-        self.assertIn("deleted /tmp/runw-demo.txt", out)
+        self.assertIn("deleted /runw-demo.txt", out)
         self.assertEqual(err, "hello on stderr\n")
 
     def test_pid_file_is_digits_only_and_names_the_init(self):

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   printf("GREETING=%s\n", greeting ? greeting : "(unset)");
 
   const char* path = getenv("DEMO_FILE");
-  if (path == NULL) path = "/tmp/runw-demo.txt";
+  if (path == NULL) path = "/runw-demo.txt";
   FILE* f = fopen(path, "w");
   if (f == NULL) {
     perror("fopen for writing");
