@@ -16,7 +16,7 @@ packages=(
   libseccomp-dev libcap-dev
   # real clients and peers for the OCI tests and benchmarks
   podman conmon buildah skopeo containerd docker-registry runc crun
-  iproute2 procps util-linux nodejs
+  iproute2 procps util-linux nodejs python3 curl
 )
 
 sudo=""

@@ -207,6 +207,16 @@ int RuncMain(int argc, char** argv) {
   restore_cmd->set_help_flag();
   restore_cmd->allow_extras();
 
+  // runc commands runw does not have yet: named, so that a caller gets a clear
+  // refusal instead of a usage error.
+  std::vector<std::pair<std::string, CLI::App*>> missing;
+  for (const char* name : {"exec", "ps", "pause", "resume", "update", "events"}) {
+    CLI::App* cmd = app.add_subcommand(name, std::string("Not implemented yet: ") + name);
+    cmd->set_help_flag();
+    cmd->allow_extras();
+    missing.emplace_back(name, cmd);
+  }
+
   std::vector<const char*> cargv;
   for (const std::string& a : args)
     cargv.push_back(a.c_str());
@@ -269,6 +279,9 @@ int RuncMain(int argc, char** argv) {
   }
   if (checkpoint_cmd->parsed()) return Failed("checkpoint is not supported by runw");
   if (restore_cmd->parsed()) return Failed("restore is not supported by runw");
+  for (const auto& [name, cmd] : missing) {
+    if (cmd->parsed()) return Failed("`" + name + "` is not implemented by this version of runw");
+  }
   return Failed("no command given");
 }
 

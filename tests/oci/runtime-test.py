@@ -331,6 +331,15 @@ class LifecycleTest(unittest.TestCase):
         self.assertTrue(v.stdout.startswith("runw version "), v.stdout)
         self.assertNotEqual(self.rt.runw("checkpoint", "--help").returncode, 0)
 
+    def test_commands_not_implemented_fail_clearly(self):
+        for cmd in ("exec", "ps", "pause", "resume", "update", "events", "checkpoint"):
+            p = self.rt.runw(cmd, "c1")
+            self.assertEqual(p.returncode, 1, cmd)
+            self.assertIn(cmd, p.stderr)
+            self.assertIn("not", p.stderr)
+        # Callers probe `checkpoint --help`: it must not claim support.
+        self.assertEqual(self.rt.runw("checkpoint", "--help").returncode, 1)
+
     def test_flag_spellings(self):
         b = self.rt.bundle("--file", fixture("spin.wasm"), "--args", "/spin.wasm")
         pid_file = os.path.join(self.rt.tmp, "p")
