@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "oci/config.h"
 #include "oci/container.h"
+#include "oci/exec.h"
 #include "oci/log.h"
 #include "oci/state.h"
 #include "oci/util.h"
@@ -190,6 +191,54 @@ int RuncMain(int argc, char** argv) {
 
   CLI::App* features_cmd = app.add_subcommand("features", "Print what this runtime supports");
 
+  CLI::App* pause_cmd = app.add_subcommand("pause", "Freeze every process of a container");
+  pause_cmd->add_option("id", id, "container id")->required();
+  CLI::App* resume_cmd = app.add_subcommand("resume", "Thaw a paused container");
+  resume_cmd->add_option("id", id, "container id")->required();
+
+  std::string ps_format = "table";
+  CLI::App* ps_cmd = app.add_subcommand("ps", "List a container's processes");
+  ps_cmd->add_option("-f,--format", ps_format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  ps_cmd->add_option("id", id, "container id")->required();
+  ps_cmd->allow_extras();  // runc passes trailing ps(1) options through; runw ignores them
+
+  std::string resources_file;
+  oci::Resources update_flags;
+  std::optional<int64_t> memory, memory_swap, memory_reservation, cpu_quota, pids_limit;
+  std::optional<uint64_t> cpu_period, cpu_shares;
+  std::string cpuset_cpus, cpuset_mems;
+  CLI::App* update_cmd = app.add_subcommand("update", "Change a container's resource limits");
+  update_cmd->add_option("-r,--resources", resources_file,
+                         "LinuxResources JSON file, or - for stdin");
+  update_cmd->add_option("--memory", memory, "memory limit in bytes");
+  update_cmd->add_option("--memory-swap", memory_swap, "memory+swap limit in bytes");
+  update_cmd->add_option("--memory-reservation", memory_reservation, "soft limit in bytes");
+  update_cmd->add_option("--cpu-quota", cpu_quota, "CFS quota in microseconds");
+  update_cmd->add_option("--cpu-period", cpu_period, "CFS period in microseconds");
+  update_cmd->add_option("--cpu-share", cpu_shares, "CPU shares");
+  update_cmd->add_option("--cpuset-cpus", cpuset_cpus, "CPUs to run on");
+  update_cmd->add_option("--cpuset-mems", cpuset_mems, "memory nodes");
+  update_cmd->add_option("--pids-limit", pids_limit, "maximum number of processes");
+  update_cmd->add_option("id", id, "container id")->required();
+
+  oci::ExecOptions exec;
+  CLI::App* exec_cmd = app.add_subcommand("exec", "Run a process in a running container");
+  exec_cmd->add_option("-p,--process", exec.process_file, "process.json (a runtime-spec process)");
+  exec_cmd->add_flag("-d,--detach", exec.detach, "do not wait for the process");
+  exec_cmd->add_option("--pid-file", exec.pid_file, "write the process's pid here");
+  exec_cmd->add_option("--console-socket", exec.console_socket, "receives the pty master");
+  exec_cmd->add_flag("-t,--tty", exec.tty, "allocate a pseudo-terminal");
+  exec_cmd->add_option("--cwd", exec.cwd, "working directory in the container");
+  exec_cmd->add_option("-e,--env", exec.env, "KEY=VALUE added to the environment");
+  exec_cmd->add_option("-u,--user", exec.user, "UID[:GID]");
+  exec_cmd->add_option("-c,--cap", exec.cap, "add a capability");
+  exec_cmd->add_flag("--no-new-privs", exec.no_new_privs, "set no_new_privs");
+  exec_cmd->add_option("--preserve-fds", exec.preserve_fds, "pass fds 3..3+N-1 through");
+  exec_cmd->add_option("id", exec.id, "container id")->required();
+  // Everything after the id is the command, options included.
+  exec_cmd->prefix_command();
+
   std::string spec_bundle = ".";
   bool spec_rootless = false;
   CLI::App* spec_cmd = app.add_subcommand("spec", "Write a default config.json");
@@ -210,7 +259,7 @@ int RuncMain(int argc, char** argv) {
   // runc commands runw does not have yet: named, so that a caller gets a clear
   // refusal instead of a usage error.
   std::vector<std::pair<std::string, CLI::App*>> missing;
-  for (const char* name : {"exec", "ps", "pause", "resume", "update", "events"}) {
+  for (const char* name : {"events"}) {
     CLI::App* cmd = app.add_subcommand(name, std::string("Not implemented yet: ") + name);
     cmd->set_help_flag();
     cmd->allow_extras();
@@ -276,6 +325,56 @@ int RuncMain(int argc, char** argv) {
       return Failed("file " + path + " exists: remove it first");
     }
     return Report(oci::WriteFileAtomic(path, oci::DefaultSpecJson(spec_rootless), 0644));
+  }
+  if (pause_cmd->parsed()) return Report(oci::Pause(rt, id));
+  if (resume_cmd->parsed()) return Report(oci::Resume(rt, id));
+  if (ps_cmd->parsed()) {
+    auto out = oci::Ps(rt, id, ps_format == "json");
+    if (!out) return Failed(out.error());
+    std::fputs(out->c_str(), stdout);
+    return 0;
+  }
+  if (update_cmd->parsed()) {
+    oci::Resources resources;
+    if (!resources_file.empty()) {
+      std::string text;
+      if (resources_file == "-") {
+        char buf[4096];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0)
+          text.append(buf, n);
+      } else {
+        auto file = oci::ReadSmallFile(resources_file);
+        if (!file) return Failed(file.error());
+        text = std::move(*file);
+      }
+      auto parsed = oci::ParseResources(text);
+      if (!parsed) return Failed(resources_file + ": " + parsed.error());
+      resources = std::move(*parsed);
+    }
+    // The single-value flags override the file, as with runc.
+    if (memory || memory_swap || memory_reservation) {
+      if (!resources.memory) resources.memory.emplace();
+      if (memory) resources.memory->limit = memory;
+      if (memory_swap) resources.memory->swap = memory_swap;
+      if (memory_reservation) resources.memory->reservation = memory_reservation;
+    }
+    if (cpu_quota || cpu_period || cpu_shares || !cpuset_cpus.empty() || !cpuset_mems.empty()) {
+      if (!resources.cpu) resources.cpu.emplace();
+      if (cpu_quota) resources.cpu->quota = cpu_quota;
+      if (cpu_period) resources.cpu->period = cpu_period;
+      if (cpu_shares) resources.cpu->shares = cpu_shares;
+      if (!cpuset_cpus.empty()) resources.cpu->cpus = cpuset_cpus;
+      if (!cpuset_mems.empty()) resources.cpu->mems = cpuset_mems;
+    }
+    if (pids_limit) resources.pids = oci::PidsResources{*pids_limit};
+    return Report(oci::Update(rt, id, resources));
+  }
+  if (exec_cmd->parsed()) {
+    exec.args = exec_cmd->remaining();
+    auto code = oci::Exec(rt, exec);
+    if (!code) return Failed(code.error());
+    return *code;
   }
   if (checkpoint_cmd->parsed()) return Failed("checkpoint is not supported by runw");
   if (restore_cmd->parsed()) return Failed("restore is not supported by runw");

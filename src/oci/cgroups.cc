@@ -754,20 +754,22 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   // Zero is what a Go runtime's caller leaves in an unset field; runc treats a
   // zero limit or swap as "not set", and so does runw (a zero memory limit
   // would kill the container at once).
-  std::optional<int64_t> limit = m.limit && *m.limit != 0 ? m.limit : std::nullopt;
-  std::optional<int64_t> swap = m.swap && *m.swap != 0 ? m.swap : std::nullopt;
-  bool any = limit || swap || m.reservation || m.kernel || m.kernel_tcp || m.swappiness ||
+  // Plain values with 0 for "unset" (not std::optional copies, which g++ 12 -O3
+  // misreads as maybe-uninitialized).
+  const int64_t limit = m.limit.value_or(0);
+  const int64_t swap = m.swap.value_or(0);
+  bool any = limit != 0 || swap != 0 || m.reservation || m.kernel || m.kernel_tcp || m.swappiness ||
              m.disable_oom_killer || m.use_hierarchy;
   if (!any) return {};
   Target t = RUNW_OCI_TRY(NeedController(paths, "memory", "linux.resources.memory"));
   const std::string& d = t.dir;
 
-  if (m.check_before_update.value_or(false) && limit && *limit > 0) {
+  if (m.check_before_update.value_or(false) && limit > 0) {
     auto usage = ReadFile(d + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
     if (usage) {
       auto bytes = ParseInt(Trim(*usage));
-      if (bytes && *bytes > *limit) {
-        return Fail("linux.resources.memory.limit: new limit " + std::to_string(*limit) +
+      if (bytes && *bytes > limit) {
+        return Fail("linux.resources.memory.limit: new limit " + std::to_string(limit) +
                     " is below the current usage " + std::to_string(*bytes));
       }
     }
@@ -781,18 +783,18 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
     // the other is tried when the kernel says EINVAL.
     // Without swap accounting (swapaccount=0) there is no memsw file and swap
     // cannot be limited apart from memory; the memory limit still applies.
-    bool write_swap = swap && Exists(swap_file);
-    if (limit) {
-      int err = WriteErrno(limit_file, std::to_string(*limit));
+    bool write_swap = swap != 0 && Exists(swap_file);
+    if (limit != 0) {
+      int err = WriteErrno(limit_file, std::to_string(limit));
       if (err == EINVAL && write_swap) {
-        RUNW_OCI_CHECK(WriteFile(swap_file, std::to_string(*swap)));
-        RUNW_OCI_CHECK(WriteFile(limit_file, std::to_string(*limit)));
+        RUNW_OCI_CHECK(WriteFile(swap_file, std::to_string(swap)));
+        RUNW_OCI_CHECK(WriteFile(limit_file, std::to_string(limit)));
         write_swap = false;
       } else if (err != 0) {
         return Fail("write " + limit_file + ": " + ErrnoText(err));
       }
     }
-    if (write_swap) RUNW_OCI_CHECK(WriteFile(swap_file, std::to_string(*swap)));
+    if (write_swap) RUNW_OCI_CHECK(WriteFile(swap_file, std::to_string(swap)));
     if (m.reservation) {
       RUNW_OCI_CHECK(WriteFile(d + "/memory.soft_limit_in_bytes", std::to_string(*m.reservation)));
     }
@@ -833,20 +835,20 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   }
 
   // cgroup v2.
-  if (limit) RUNW_OCI_CHECK(WriteFile(d + "/memory.max", MaxOr(*limit)));
+  if (limit != 0) RUNW_OCI_CHECK(WriteFile(d + "/memory.max", MaxOr(limit)));
   if (m.reservation) RUNW_OCI_CHECK(WriteFile(d + "/memory.low", MaxOr(*m.reservation)));
-  if (swap && Exists(d + "/memory.swap.max")) {
+  if (swap != 0 && Exists(d + "/memory.swap.max")) {
     // The spec's swap is memory+swap (v1); v2 limits swap alone.
     std::string value;
-    if (*swap < 0) {
+    if (swap < 0) {
       value = "max";
-    } else if (!limit || *limit < 0) {
+    } else if (limit <= 0) {
       return Fail("linux.resources.memory.swap: a swap limit needs a memory limit on cgroup v2");
-    } else if (*swap < *limit) {
-      return Fail("linux.resources.memory.swap: memory+swap limit " + std::to_string(*swap) +
-                  " is below the memory limit " + std::to_string(*limit));
+    } else if (swap < limit) {
+      return Fail("linux.resources.memory.swap: memory+swap limit " + std::to_string(swap) +
+                  " is below the memory limit " + std::to_string(limit));
     } else {
-      value = std::to_string(*swap - *limit);
+      value = std::to_string(swap - limit);
     }
     RUNW_OCI_CHECK(WriteFile(d + "/memory.swap.max", value));
   }

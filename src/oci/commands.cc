@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "oci/cgroups.h"
@@ -127,6 +128,74 @@ Expected<void> Start(const RuntimeOptions& rt, const std::string& id) {
     }
   }
   return {};
+}
+
+Expected<void> Pause(const RuntimeOptions& rt, const std::string& id) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  ContainerLock lock = RUNW_OCI_TRY(LockContainerDir(c.dir));
+  Status status = DeriveStatus(c.dir, c.state);
+  if (status == Status::kPaused) return Fail("container " + id + " is already paused");
+  if (status != Status::kRunning) return Fail("container not running");
+  std::optional<Cgroup> cg = LoadCgroup(c.dir);
+  if (!cg) return Fail("container " + id + " has no cgroup to freeze");
+  return cg->SetFrozen(true);
+}
+
+Expected<void> Resume(const RuntimeOptions& rt, const std::string& id) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  ContainerLock lock = RUNW_OCI_TRY(LockContainerDir(c.dir));
+  if (DeriveStatus(c.dir, c.state) != Status::kPaused) return Fail("container not paused");
+  std::optional<Cgroup> cg = LoadCgroup(c.dir);
+  if (!cg) return Fail("container " + id + " has no cgroup to thaw");
+  return cg->SetFrozen(false);
+}
+
+Expected<std::string> Ps(const RuntimeOptions& rt, const std::string& id, bool json) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  std::vector<pid_t> pids;
+  if (std::optional<Cgroup> cg = LoadCgroup(c.dir)) pids = RUNW_OCI_TRY(cg->Pids());
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (pid_t p : pids)
+      out.push_back(p);
+    return out.dump() + "\n";
+  }
+  // UID PID PPID CMD, from /proc: what `podman top` and humans need.
+  std::string out = "UID        PID   PPID  CMD\n";
+  for (pid_t p : pids) {
+    std::string proc = "/proc/" + std::to_string(p);
+    auto status = ReadSmallFile(proc + "/status");
+    auto cmdline = ReadSmallFile(proc + "/cmdline");
+    if (!status || !cmdline) continue;  // exited meanwhile
+    auto field = [&](std::string_view key) {
+      size_t at = status->find(std::string(key) + ":\t");
+      if (at == std::string::npos) return std::string("?");
+      at += key.size() + 2;
+      size_t end = status->find_first_of("\t\n", at);
+      return status->substr(at, end - at);
+    };
+    std::string cmd = *cmdline;
+    for (char& ch : cmd)
+      if (ch == '\0') ch = ' ';
+    while (!cmd.empty() && cmd.back() == ' ')
+      cmd.pop_back();
+    char line[128];
+    std::snprintf(line, sizeof line, "%-10s %-5d %-5s ", field("Uid").c_str(), p,
+                  field("PPid").c_str());
+    out += line + cmd + "\n";
+  }
+  return out;
+}
+
+Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Resources& resources) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  ContainerLock lock = RUNW_OCI_TRY(LockContainerDir(c.dir));
+  if (DeriveStatus(c.dir, c.state) == Status::kStopped) {
+    return Fail("cannot update a stopped container");
+  }
+  std::optional<Cgroup> cg = LoadCgroup(c.dir);
+  if (!cg) return Fail("container " + id + " has no cgroup to update");
+  return cg->Apply(resources);
 }
 
 Expected<std::string> State(const RuntimeOptions& rt, const std::string& id) {

@@ -54,6 +54,22 @@ Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool d
 /// `list`: the containers under the root, as runc prints them.
 Expected<std::string> List(const RuntimeOptions& rt, bool json, bool quiet);
 
+/// `pause` / `resume`: freeze or thaw every process of a running container
+/// through the freezer cgroup.
+Expected<void> Pause(const RuntimeOptions& rt, const std::string& id);
+Expected<void> Resume(const RuntimeOptions& rt, const std::string& id);
+
+/// `ps`: the host pids of the container's processes; `json` prints runc's JSON
+/// array, otherwise `ps -ef`-style lines for those pids (runc runs ps(1); runw
+/// reads /proc itself).
+Expected<std::string> Ps(const RuntimeOptions& rt, const std::string& id, bool json);
+
+/// `update`: applies a LinuxResources object to a container's cgroup; fields
+/// left out keep their values. For a wasm container a new memory limit also
+/// applies to linear-memory growth only from its next start (the engine's cap is
+/// fixed when the module is instantiated).
+Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Resources& resources);
+
 /// `features`: what this runtime implements (runtime-spec features.md).
 std::string FeaturesJson();
 
