@@ -149,7 +149,7 @@ expect_line magic-links "$WORK/out" "/proc/self/status: 0"
 mkdir -p "$WORK/race/jail/a/b" "$WORK/race/x/y"
 echo inside >"$WORK/race/jail/secret"
 echo outside >"$WORK/race/x/secret"
-"$RUNW" wasm run --dir "$WORK/race/jail::/" "$WORK/race.wasm" /a/b/../../secret 30000 \
+"$RUNW" wasm run --dir "$WORK/race/jail::/" "$WORK/race.wasm" /a/b/../../secret 1500 \
   >"$WORK/out" 2>&1 &
 guest=$!
 python3 - "$WORK/race" "$guest" <<'PY'
@@ -193,6 +193,13 @@ times: 5000000000 6000000000
 __wasi_fd_filestat_set_times(f, 1, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW): 28
 __wasi_path_filestat_set_times(3, 0, "f", 0, 7000000000ull, __WASI_FSTFLAGS_MTIM): 0
 mtime: 7000000000
+__wasi_fd_seek(f, 3, __WASI_WHENCE_SET, &pos): 0
+__wasi_fd_tell(f, &pos): 0
+tell: 3
+__wasi_fd_sync(f): 0
+__wasi_fd_datasync(f): 0
+__wasi_fd_fdstat_set_flags(f, __WASI_FDFLAGS_APPEND): 0
+append flag: 1
 __wasi_path_link(3, 0, "f", 3, "g"): 0
 nlink: 2
 __wasi_path_link(3, 0, "f", 3, "../escape"): 76
@@ -250,6 +257,21 @@ expect_line echo-server "$WORK/out" "accept on a file: 57"
 "$RUNW" wasm run --tcplisten "not-an-address" "$WORK/echo-server.wasm" >"$WORK/out" 2>&1
 expect_status tcplisten-bad $? 1
 expect_line tcplisten-bad "$WORK/out" 'runw: --tcplisten `not-an-address`: expected HOST:PORT'
+
+# --- proc_raise and sched_yield ---------------------------------------------------------
+"$RUNW" wasm run "$WORK/raise.wasm" >"$WORK/out" 2>&1
+expect_status raise-none $? 0
+expect_line raise "$WORK/out" "yield: 0"
+expect_line raise "$WORK/out" "raise 0: 28"
+expect_line raise "$WORK/out" "raise 99: 28"
+expect_line raise "$WORK/out" "raise chld: 0"
+expect_line raise "$WORK/out" "raise winch: 0"
+expect_line raise "$WORK/out" "still running"
+"$RUNW" wasm run "$WORK/raise.wasm" term >"$WORK/out" 2>&1
+expect_status raise-term $? 143
+grep -q "still running" "$WORK/out" && fail "raise-term: the guest kept running"
+"$RUNW" wasm run "$WORK/raise.wasm" usr1 >"$WORK/out" 2>&1
+expect_status raise-usr1 $? 138
 
 # --- traps -----------------------------------------------------------------------------
 "$RUNW" wasm run "$WORK/trap.wasm" >"$WORK/out" 2>"$WORK/err"

@@ -81,6 +81,16 @@ int main(int argc, char** argv) {
   SHOW(__wasi_path_filestat_set_times(3, 0, "f", 0, 7000000000ull, __WASI_FSTFLAGS_MTIM));
   (void)__wasi_fd_filestat_get(f, &st);
   printf("mtime: %llu\n", (unsigned long long)st.mtim);
+  __wasi_filesize_t pos = 0;
+  SHOW(__wasi_fd_seek(f, 3, __WASI_WHENCE_SET, &pos));
+  SHOW(__wasi_fd_tell(f, &pos));
+  printf("tell: %llu\n", (unsigned long long)pos);
+  SHOW(__wasi_fd_sync(f));
+  SHOW(__wasi_fd_datasync(f));
+  __wasi_fdstat_t fs;
+  SHOW(__wasi_fd_fdstat_set_flags(f, __WASI_FDFLAGS_APPEND));
+  (void)__wasi_fd_fdstat_get(f, &fs);
+  printf("append flag: %d\n", (fs.fs_flags & __WASI_FDFLAGS_APPEND) != 0);
   SHOW(__wasi_path_link(3, 0, "f", 3, "g"));
   (void)__wasi_fd_filestat_get(f, &st);
   printf("nlink: %llu\n", (unsigned long long)st.nlink);
