@@ -172,6 +172,14 @@ code=$?
 [ "$code" != 0 ] && pass "podman run of a missing module fails ($code)" || fail "missing module: exit 0"
 expect_contains "missing module: runw's message" "$out" 'exec: "nope.wasm": executable file not found in $PATH'
 
+# An invalid module: podman run fails with the decoder's message, at create.
+printf '\0asm\1\0\0\0\1' >"$WORK/truncated.wasm"
+make_image bad "$WORK/truncated.wasm" -- '["truncated.wasm"]'
+out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$IMG-bad:$TAG" 2>&1)
+code=$?
+[ "$code" != 0 ] && pass "podman run of an invalid module fails ($code)" || fail "invalid module: exit 0"
+expect_contains "invalid module: runw's message" "$out" "truncated.wasm:0x9: unexpected end"
+
 # A native static binary and a pause program through the same runtime.
 out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$IMG-sleeper:$TAG" 2>&1)
 expect_eq "podman run native: exit 7" "$?" 7
