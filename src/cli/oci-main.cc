@@ -230,9 +230,10 @@ int RuncMain(int argc, char** argv) {
   exec_cmd->add_option("--console-socket", exec.console_socket, "receives the pty master");
   exec_cmd->add_flag("-t,--tty", exec.tty, "allocate a pseudo-terminal");
   exec_cmd->add_option("--cwd", exec.cwd, "working directory in the container");
-  exec_cmd->add_option("-e,--env", exec.env, "KEY=VALUE added to the environment");
+  exec_cmd->add_option("-e,--env", exec.env, "KEY=VALUE added to the environment")
+      ->allow_extra_args(false);
   exec_cmd->add_option("-u,--user", exec.user, "UID[:GID]");
-  exec_cmd->add_option("-c,--cap", exec.cap, "add a capability");
+  exec_cmd->add_option("-c,--cap", exec.cap, "add a capability")->allow_extra_args(false);
   exec_cmd->add_flag("--no-new-privs", exec.no_new_privs, "set no_new_privs");
   exec_cmd->add_option("--preserve-fds", exec.preserve_fds, "pass fds 3..3+N-1 through");
   exec_cmd->add_option("id", exec.id, "container id")->required();

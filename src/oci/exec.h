@@ -26,8 +26,22 @@ struct ExecOptions {
   bool no_new_privs = false;      // --no-new-privs
 };
 
-/// Runs the process; in the foreground returns its exit status (128+N when
-/// signal N ended it), with `detach` returns 0 once it has started.
+/// Runs a process in container `options.id` (created or running; a stopped or
+/// paused one is refused), in all the namespaces of its init and in its cgroup,
+/// with the container's seccomp profile. The process is the --process file as
+/// given, or else the container's process with `args`, `env` (KEY=VALUE,
+/// replacing the container's value of KEY), `cwd`, `user`, `tty`, `cap` and
+/// `no_new_privs` applied, as runc does. A wasm module runs under WASI with the
+/// container's root as `/`; anything else is exec'd natively.
+///
+/// Errors before the process starts (unknown program, bad user, …) are
+/// returned, and no pid file is written. In the foreground, `runw exec` waits,
+/// forwards the terminating signals and SIGWINCH to the process, and returns
+/// its exit status (128+N when signal N ended it); the process is killed if
+/// runw is. With `detach` it returns 0 once the process has started, and the
+/// process is re-parented to the caller's subreaper. A terminal needs
+/// `console_socket` when detached; in the foreground without one, the process
+/// uses runw's own stdio as it is.
 Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options);
 
 }  // namespace runw::oci

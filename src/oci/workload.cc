@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -139,7 +140,13 @@ wasm::EngineLimits WasmLimitsFor(const Spec& spec) {
   wasm::EngineLimits limits;
   if (spec.linux && spec.linux->resources && spec.linux->resources->memory &&
       spec.linux->resources->memory->limit && *spec.linux->resources->memory->limit > 0) {
-    uint64_t pages = static_cast<uint64_t>(*spec.linux->resources->memory->limit) / 65536;
+    // The cgroup limit covers runw itself too (its code, the compiled module,
+    // the interpreter's stacks): leave it a quarter of the limit, at most 32 MiB,
+    // so that the guest meets a refused memory.grow before the kernel's OOM
+    // killer or reclaim thrashing meet the container.
+    const uint64_t limit = static_cast<uint64_t>(*spec.linux->resources->memory->limit);
+    const uint64_t headroom = std::min<uint64_t>(limit / 4, uint64_t{32} << 20);
+    const uint64_t pages = (limit - headroom) / 65536;
     if (pages < limits.max_memory_pages) limits.max_memory_pages = static_cast<uint32_t>(pages);
   }
   return limits;

@@ -29,6 +29,23 @@ std::string LowerErrno(int err) {
   return s;
 }
 
+// When the module failed after memory.grow was refused by the embedder's cap (a
+// container's memory limit), says so: otherwise the trap or exit status would not
+// point at the limit.
+void ExplainMemoryCap(const wasm::ModuleInstance& inst) {
+  for (const wasm::MemoryInst* mem : inst.memories) {
+    uint32_t wanted = mem->memory->refused_by_cap();
+    if (wanted == 0) continue;
+    const uint64_t page = 65536;
+    std::fprintf(stderr,
+                 "runw: memory.grow to %u pages (%llu MiB) was refused: the memory limit allows "
+                 "%u pages (%llu MiB) of linear memory\n",
+                 wanted, static_cast<unsigned long long>(wanted * page >> 20),
+                 mem->memory->max_pages(),
+                 static_cast<unsigned long long>(mem->memory->max_pages() * page >> 20));
+  }
+}
+
 }  // namespace
 
 void PrintTrap(const wasm::Thread& thread, wasm::TrapCode trap) {
@@ -101,9 +118,13 @@ int RunCommand(std::shared_ptr<const wasm::CompiledModule> module, WasiContext& 
   }
   std::vector<wasm::Slot> results(f.result_slots);
   wasm::TrapCode trap = thread.Invoke(f, {}, results);
-  if (trap == wasm::TrapCode::kExit) return thread.exit_code();
+  if (trap == wasm::TrapCode::kExit) {
+    if (thread.exit_code() != 0) ExplainMemoryCap(*inst.instance);
+    return thread.exit_code();
+  }
   if (trap != wasm::TrapCode::kOk) {
     PrintTrap(thread, trap);
+    ExplainMemoryCap(*inst.instance);
     return kTrapExitCode;
   }
   return 0;

@@ -1,8 +1,12 @@
 #include "wasm/memory.h"
 
+#include <algorithm>
+
 #include <sys/mman.h>
 
 #include <atomic>
+
+#include "wasm/module.h"
 
 namespace runw::wasm {
 namespace {
@@ -67,7 +71,13 @@ LinearMemory::~LinearMemory() {
 uint32_t LinearMemory::Grow(uint32_t delta) {
   const uint32_t old = pages_;
   if (delta == 0) return old;
-  if (delta > max_pages_ || old > max_pages_ - delta) return UINT32_MAX;
+  if (delta > max_pages_ || old > max_pages_ - delta) {
+    const uint64_t wanted = uint64_t{old} + delta;
+    if (wanted <= declared_max_.value_or(kMaxMemoryPages) && max_pages_ < kMaxMemoryPages) {
+      refused_by_cap_ = static_cast<uint32_t>(std::max<uint64_t>(refused_by_cap_, wanted));
+    }
+    return UINT32_MAX;
+  }
   if (::mprotect(base_ + size_bytes(), uint64_t{delta} * kPageSize, PROT_READ | PROT_WRITE) != 0)
     return UINT32_MAX;
   pages_ = old + delta;

@@ -44,6 +44,11 @@ class LinearMemory {
   /// memory.grow: the old size in pages, or -1 (as u32) when refused.
   uint32_t Grow(uint32_t delta);
 
+  /// The largest size (in pages) a memory.grow asked for and was refused only
+  /// because of the embedder's cap (the module's own maximum would have allowed
+  /// it), or 0. Lets the embedder explain a later failure by its limit.
+  uint32_t refused_by_cap() const { return refused_by_cap_; }
+
   /// Whether [addr, addr + len) lies inside the memory (for bulk operations and
   /// host access, which check explicitly rather than rely on the guard).
   bool InBounds(uint64_t addr, uint64_t len) const {
@@ -59,6 +64,7 @@ class LinearMemory {
   uint32_t pages_;
   uint32_t max_pages_;
   std::optional<uint32_t> declared_max_;
+  uint32_t refused_by_cap_ = 0;
 };
 
 }  // namespace runw::wasm

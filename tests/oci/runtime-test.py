@@ -312,6 +312,17 @@ class LifecycleTest(unittest.TestCase):
 
     # --- native workloads --------------------------------------------------------
 
+    def test_memory_limit_caps_linear_memory_and_is_named(self):
+        b = self.rt.bundle("--file", fixture("grow.wasm"), "--args", "/grow.wasm",
+                           "--memory", str(48 << 20))
+        code, out, err = self.run_to_exit(b)
+        self.assertEqual(code, 134, err)
+        mib = int(out.split("allocated ")[1].split(" MiB")[0])
+        # A quarter of the limit is left to runw itself: 36 MiB for the guest.
+        self.assertTrue(25 <= mib < 36, out)
+        self.assertIn("runw: trap: unreachable", err)
+        self.assertIn("the memory limit allows 576 pages (36 MiB) of linear memory", err)
+
     def test_native_program_runs_after_the_same_setup(self):
         b = self.rt.bundle("--file", fixture("sleeper"), "--args", "/sleeper", "0")
         code, out, err = self.run_to_exit(b)
@@ -411,6 +422,243 @@ class LifecycleTest(unittest.TestCase):
             proc.wait()
             self.assertEqual(self.rt.runw("delete", "--force", cid).returncode, 0)
             self.assertFalse(os.path.exists(os.path.join(self.rt.root, cid)))
+
+
+class ExecTest(unittest.TestCase):
+    """`runw exec`: another process in a running container's namespaces and cgroup."""
+
+    # LifecycleTest's fixtures, without inheriting (and so re-running) its tests.
+    setUp = LifecycleTest.setUp
+    tearDown = LifecycleTest.tearDown
+    create = LifecycleTest.create
+    wait_init = LifecycleTest.wait_init
+
+    def start_container(self, cid="c1", extra_bundle=()):
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--file", fixture("hello.wasm"),
+                           "--file", fixture("sleeper"), "--args", "/spin.wasm",
+                           "--env", "GREETING=from config", *extra_bundle)
+        p, pid_file = self.create(cid, b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.rt.runw("start", cid, check=True)
+        return int(open(pid_file).read())
+
+    def stop_container(self, cid, init):
+        self.rt.runw("kill", cid, "KILL", check=True)
+        self.wait_init(init)
+        self.rt.runw("delete", cid, check=True)
+
+    def wait_gone(self, pid, timeout=10):
+        """Waits until `pid` is dead or a zombie (it is not our child)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                        return
+            except FileNotFoundError:
+                return
+            time.sleep(0.02)
+        raise AssertionError("process %d still running" % pid)
+
+    def test_exec_wasm_module_output_and_exit_code(self):
+        init = self.start_container()
+        p = self.rt.runw("exec", "c1", "/hello.wasm", "one", "exit=5")
+        self.assertEqual(p.returncode, 5, p.stderr)
+        self.assertIn("arg[0]=/hello.wasm\narg[1]=one\narg[2]=exit=5\n", p.stdout)
+        # The container's environment, and its root as the module's `/`.
+        self.assertIn("GREETING=from config", p.stdout)
+        self.assertIn("deleted /runw-demo.txt", p.stdout)
+        self.assertEqual(p.stderr, "hello on stderr\n")
+        self.assertEqual(self.rt.state("c1")["status"], "running")
+        self.stop_container("c1", init)
+
+    def test_exec_env_cwd_and_bare_wasm_name(self):
+        init = self.start_container()
+        p = self.rt.runw("exec", "--env", "GREETING=from exec", "--cwd", "/", "c1",
+                         "hello.wasm")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("GREETING=from exec\n", p.stdout)
+        self.assertNotIn("from config", p.stdout)
+        # runc's grammar: repeatable flags take one value each, the id follows,
+        # and everything after it (flags too) belongs to the command.
+        p = self.rt.runw("exec", "-e", "OTHER=1", "-e", "GREETING=short", "c1", "/hello.wasm",
+                         "-e", "x")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("GREETING=short\n", p.stdout)
+        self.assertIn("arg[1]=-e\narg[2]=x\n", p.stdout)
+        self.stop_container("c1", init)
+
+    def test_exec_native_program_in_the_pid_namespace(self):
+        init = self.start_container()
+        p = self.rt.runw("exec", "c1", "/sleeper", "0")
+        self.assertEqual(p.returncode, 7, p.stderr)
+        pid_in_ns = int(p.stdout.split("sleeper: pid ")[1].split(",")[0])
+        # Not the init (1), but a small pid of the container's namespace.
+        self.assertTrue(1 < pid_in_ns < 100, p.stdout)
+        self.stop_container("c1", init)
+
+    def test_exec_into_stopped_container_fails(self):
+        init = self.start_container()
+        self.rt.runw("kill", "c1", "KILL", check=True)
+        self.wait_init(init)
+        p = self.rt.runw("exec", "c1", "/hello.wasm")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "runw: cannot exec in a stopped container\n")
+        self.rt.runw("delete", "c1", check=True)
+        p = self.rt.runw("exec", "nosuch", "/hello.wasm")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("container does not exist", p.stderr)
+
+    def test_exec_into_paused_container_fails(self):
+        cid = "ep%d" % os.getpid()
+        init = self.start_container(cid, ("--cgroups-path", "/runw-test/" + cid))
+        if self.rt.runw("pause", cid).returncode != 0:
+            self.stop_container(cid, init)
+            self.skipTest("no freezer cgroup")
+        p = self.rt.runw("exec", cid, "/hello.wasm")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot exec in a paused container", p.stderr)
+        self.rt.runw("resume", cid, check=True)
+        self.stop_container(cid, init)
+
+    def test_exec_missing_program_fails_with_one_line(self):
+        init = self.start_container()
+        pid_file = os.path.join(self.rt.tmp, "exec.pid")
+        p = self.rt.runw("exec", "--pid-file", pid_file, "c1", "nope")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr,
+                         'runw: exec: "nope": executable file not found in $PATH\n')
+        self.assertFalse(os.path.exists(pid_file), "pid file written for a failed exec")
+        p = self.rt.runw("exec", "c1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("exec args cannot be empty", p.stderr)
+        p = self.rt.runw("exec", "--user", "bob", "c1", "/hello.wasm")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("uid", p.stderr)
+        p = self.rt.runw("exec", "--cap", "BOGUS", "--cwd", "/", "c1", "/sleeper", "0")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('unknown capability "CAP_BOGUS"', p.stderr)
+        p = self.rt.runw("exec", "--cwd", "/nonexistent", "c1", "/sleeper", "0")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('chdir to cwd ("/nonexistent")', p.stderr)
+        self.stop_container("c1", init)
+
+    def test_exec_detach_pid_file_cgroup_and_pid_namespace(self):
+        cid = "ed%d" % os.getpid()
+        init = self.start_container(cid, ("--cgroups-path", "/runw-test/" + cid))
+        pid_file = os.path.join(self.rt.tmp, "exec.pid")
+        p = self.rt.runw("exec", "--detach", "--pid-file", pid_file, "--user", "1000:1001", cid,
+                         "/sleeper", "30")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = open(pid_file).read()
+        self.assertRegex(text, r"^[0-9]+$")
+        pid = int(text)
+        self.assertIn(cid, open("/proc/%d/cgroup" % pid).read())
+        status = open("/proc/%d/status" % pid).read()
+        nspid = [line.split()[1:] for line in status.splitlines() if line.startswith("NSpid:")][0]
+        self.assertEqual(len(nspid), 2, status)
+        self.assertEqual(nspid[0], str(pid))
+        uid = [line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")][0]
+        gid = [line.split()[1:] for line in status.splitlines() if line.startswith("Gid:")][0]
+        self.assertEqual((uid[0], gid[0]), ("1000", "1001"))
+        for ns in ("mnt", "pid", "net", "ipc", "uts"):
+            self.assertEqual(os.readlink("/proc/%d/ns/%s" % (pid, ns)),
+                             os.readlink("/proc/%d/ns/%s" % (init, ns)), ns)
+        # Not runw's child any more: re-parented to this test (a subreaper).
+        ppid = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])
+        self.assertEqual(ppid, os.getpid())
+        self.assertIn(pid, json.loads(self.rt.runw("ps", "--format", "json", cid,
+                                                   check=True).stdout))
+        os.kill(pid, signal.SIGTERM)
+        self.assertEqual(self.wait_init(pid), 42)
+        self.stop_container(cid, init)
+
+    def test_exec_process_file(self):
+        init = self.start_container()
+        proc = {"args": ["/hello.wasm", "from-file", "exit=3"], "cwd": "/",
+                "env": ["GREETING=from file", "HOME="], "user": {"uid": 0, "gid": 0},
+                "noNewPrivileges": True}
+        path = os.path.join(self.rt.tmp, "process.json")
+        with open(path, "w") as f:
+            json.dump(proc, f)
+        p = self.rt.runw("exec", "--process", path, "c1")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("arg[1]=from-file\n", p.stdout)
+        self.assertIn("GREETING=from file\n", p.stdout)
+        with open(path, "w") as f:
+            json.dump({"args": [], "cwd": "/"}, f)
+        p = self.rt.runw("exec", "--process", path, "c1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("args", p.stderr)
+        self.stop_container("c1", init)
+
+    def test_exec_foreground_forwards_signals_and_writes_pid_file(self):
+        init = self.start_container()
+        pid_file = os.path.join(self.rt.tmp, "exec.pid")
+        with tempfile.TemporaryFile() as out:
+            proc = subprocess.Popen([RUNW, "--root", self.rt.root, "exec", "--pid-file",
+                                     pid_file, "c1", "/sleeper", "30"],
+                                    stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+            deadline = time.time() + 10
+            while not os.path.exists(pid_file) and time.time() < deadline:
+                time.sleep(0.02)
+            pid = int(open(pid_file).read())
+            time.sleep(0.2)
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=10), 42)  # the sleeper's SIGTERM status
+            self.wait_gone(pid)
+        # A killed `runw exec` takes its process with it (CRI-O ends execs so).
+        with tempfile.TemporaryFile() as out:
+            proc = subprocess.Popen([RUNW, "--root", self.rt.root, "exec", "--pid-file",
+                                     pid_file + "2", "c1", "/spin.wasm"],
+                                    stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+            deadline = time.time() + 10
+            while not os.path.exists(pid_file + "2") and time.time() < deadline:
+                time.sleep(0.02)
+            pid = int(open(pid_file + "2").read())
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            self.wait_gone(pid)
+            try:
+                os.waitpid(pid, 0)  # re-parented to this subreaper
+            except ChildProcessError:
+                pass
+        self.stop_container("c1", init)
+
+    def test_exec_tty_over_console_socket(self):
+        import socket
+        init = self.start_container()
+        p = self.rt.runw("exec", "--tty", "--detach", "c1", "/hello.wasm")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot allocate tty if runw will detach without setting console socket",
+                      p.stderr)
+        sock_path = os.path.join(self.rt.tmp, "console.sock")
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(sock_path)
+        server.listen(1)
+        pid_file = os.path.join(self.rt.tmp, "tty.pid")
+        p = self.rt.runw("exec", "--tty", "--detach", "--console-socket", sock_path,
+                         "--pid-file", pid_file, "c1", "/hello.wasm", "via-tty")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        conn, _ = server.accept()
+        msg, fds, _, _ = socket.recv_fds(conn, 4096, 1)
+        self.assertTrue(msg.startswith(b"/dev/pts/"), msg)
+        self.assertEqual(len(fds), 1)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(fds[0], 4096)
+            except OSError:  # EIO once the slave side is closed
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.close(fds[0])
+        conn.close()
+        server.close()
+        self.assertIn(b"arg[1]=via-tty", output)
+        self.assertEqual(self.wait_init(int(open(pid_file).read())), 0)
+        self.stop_container("c1", init)
 
 
 if __name__ == "__main__":
