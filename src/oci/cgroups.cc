@@ -351,6 +351,22 @@ Expected<void> SetFrozenV2(const std::string& dir, bool frozen) {
 
 // ---- Process lists ----------------------------------------------------------------------
 
+// The child cgroup directories of `dir` (none when `dir` does not exist).
+Expected<std::vector<std::string>> ChildCgroups(const std::string& dir) {
+  std::vector<std::string> children;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return children;
+    return Fail(SysError("open " + dir));
+  }
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
+  }
+  closedir(d);
+  return children;
+}
+
 Expected<void> CollectPids(const std::string& dir, std::vector<pid_t>& out) {
   auto text = ReadFile(dir + "/cgroup.procs");
   if (!text) {
@@ -364,17 +380,7 @@ Expected<void> CollectPids(const std::string& dir, std::vector<pid_t>& out) {
     if (!pid) return Fail("read " + dir + "/cgroup.procs: unexpected line \"" + line + "\"");
     out.push_back(static_cast<pid_t>(*pid));
   }
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return {};
-    return Fail(SysError("open " + dir));
-  }
-  std::vector<std::string> children;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
-  }
-  closedir(d);
+  std::vector<std::string> children = RUNW_OCI_TRY(ChildCgroups(dir));
   for (const std::string& child : children)
     RUNW_OCI_CHECK(CollectPids(child, out));
   return {};
@@ -383,17 +389,7 @@ Expected<void> CollectPids(const std::string& dir, std::vector<pid_t>& out) {
 // rmdir of a cgroup whose last tasks were just killed can fail with EBUSY for
 // a moment, until the kernel finishes tearing them down; retry for ~1s.
 Expected<void> RemoveTree(const std::string& dir) {
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return {};
-    return Fail(SysError("open " + dir));
-  }
-  std::vector<std::string> children;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
-  }
-  closedir(d);
+  std::vector<std::string> children = RUNW_OCI_TRY(ChildCgroups(dir));
   for (const std::string& child : children)
     RUNW_OCI_CHECK(RemoveTree(child));
   for (int attempt = 0;; ++attempt) {

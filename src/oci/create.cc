@@ -62,49 +62,6 @@ enum Msg : char {
   kError = 'E',        // child -> parent (payload: the message)
 };
 
-bool Send(int fd, char type, std::string_view payload = {}) {
-  std::string buf(1, type);
-  buf.append(payload);
-  ssize_t n;
-  do {
-    n = send(fd, buf.data(), buf.size(), MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(buf.size());
-}
-
-// The next message, or std::nullopt at end of file or on error.
-std::optional<std::pair<char, std::string>> Receive(int fd) {
-  std::string buf(1 << 16, '\0');
-  ssize_t n;
-  do {
-    n = recv(fd, buf.data(), buf.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return std::nullopt;
-  return std::pair<char, std::string>(buf[0], buf.substr(1, static_cast<size_t>(n) - 1));
-}
-
-int CloneFlag(NamespaceType type) {
-  switch (type) {
-    case NamespaceType::kPid:
-      return CLONE_NEWPID;
-    case NamespaceType::kNetwork:
-      return CLONE_NEWNET;
-    case NamespaceType::kMount:
-      return CLONE_NEWNS;
-    case NamespaceType::kIpc:
-      return CLONE_NEWIPC;
-    case NamespaceType::kUts:
-      return CLONE_NEWUTS;
-    case NamespaceType::kUser:
-      return CLONE_NEWUSER;
-    case NamespaceType::kCgroup:
-      return CLONE_NEWCGROUP;
-    case NamespaceType::kTime:
-      return 0x80;  // CLONE_NEWTIME, absent from older headers
-  }
-  return 0;
-}
-
 // Which namespaces to make and which to join (by an fd opened in the parent).
 struct NamespacePlan {
   int new_flags = 0;  // without CLONE_NEWUSER, which goes first on its own
@@ -179,7 +136,7 @@ struct InitContext {
 };
 
 [[noreturn]] void ChildFail(int sync_fd, const std::string& message) {
-  Send(sync_fd, kError, message);
+  SendMessage(sync_fd, kError, message);
   _exit(1);
 }
 
@@ -196,8 +153,8 @@ struct InitContext {
     ChildFail(c.sync_fd, "chdir " + c.bundle + ": " + ErrnoText(errno));
   }
   if (auto r = SetupMounts(spec, c.rootfs); !r) ChildFail(c.sync_fd, r.error());
-  Send(c.sync_fd, kHooksPlease);
-  auto hooks_done = Receive(c.sync_fd);
+  SendMessage(c.sync_fd, kHooksPlease);
+  auto hooks_done = ReceiveMessage(c.sync_fd);
   if (!hooks_done || hooks_done->first != kHooksDone) _exit(1);
   if (auto r = RunHooks("createContainer", spec.hooks.create_container, hooks_done->second); !r) {
     ChildFail(c.sync_fd, r.error());
@@ -225,8 +182,8 @@ struct InitContext {
                              "\") set in config.json failed: " + ErrnoText(errno));
   }
 
-  Send(c.sync_fd, kReady, workload->wasm ? "wasm" : "native");
-  auto commit = Receive(c.sync_fd);
+  SendMessage(c.sync_fd, kReady, workload->wasm ? "wasm" : "native");
+  auto commit = ReceiveMessage(c.sync_fd);
   if (!commit || commit->first != kCommit) _exit(1);  // create failed or died
   close(c.sync_fd);
 
@@ -278,12 +235,12 @@ struct InitContext {
     }
     close(fd);
   }
-  auto go = Receive(c.sync_fd);
+  auto go = ReceiveMessage(c.sync_fd);
   if (!go || go->first != kGo) _exit(1);
   if (c.plan.new_user) {
     if (unshare(CLONE_NEWUSER) != 0) ChildFail(c.sync_fd, SysError("create a user namespace"));
-    Send(c.sync_fd, kMapsPlease);
-    auto done = Receive(c.sync_fd);
+    SendMessage(c.sync_fd, kMapsPlease);
+    auto done = ReceiveMessage(c.sync_fd);
     if (!done || done->first != kMapsDone) _exit(1);
     if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
       ChildFail(c.sync_fd, SysError("become root in the user namespace"));
@@ -295,7 +252,7 @@ struct InitContext {
   pid_t init = fork();
   if (init < 0) ChildFail(c.sync_fd, SysError("fork the container init"));
   if (init == 0) RunInit(c);
-  Send(c.sync_fd, kInitPid, std::to_string(init));
+  SendMessage(c.sync_fd, kInitPid, std::to_string(init));
   _exit(0);
 }
 
@@ -476,7 +433,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     reap_stage1();
     return Fail(r.error());
   }
-  Send(sync, kGo);
+  SendMessage(sync, kGo);
   ContainerState state;
   state.id = options.id;
   state.bundle = bundle;
@@ -484,7 +441,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   state.annotations = spec.annotations;
   state.systemd_cgroup = rt.systemd_cgroup;
   for (;;) {
-    auto msg = Receive(sync);
+    auto msg = ReceiveMessage(sync);
     if (!msg) {
       reap_stage1();
       return Fail("container init failed to start");
@@ -495,7 +452,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
         reap_stage1();
         return Fail(r.error());
       }
-      Send(sync, kMapsDone);
+      SendMessage(sync, kMapsDone);
     } else if (msg->first == kInitPid) {
       state.init_pid = std::atoi(msg->second.c_str());
       cleanup.init = state.init_pid;
@@ -509,14 +466,14 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
 
   bool wasm = false;
   for (;;) {
-    auto msg = Receive(sync);
+    auto msg = ReceiveMessage(sync);
     if (!msg) return Fail("container init exited during setup");
     if (msg->first == kError) return Fail(msg->second);
     if (msg->first == kHooksPlease) {
       std::string json = StateJsonAs(state, "creating", state.init_pid);
       RUNW_OCI_CHECK(RunHooks("prestart", spec.hooks.prestart, json));
       RUNW_OCI_CHECK(RunHooks("createRuntime", spec.hooks.create_runtime, json));
-      Send(sync, kHooksDone, json);
+      SendMessage(sync, kHooksDone, json);
     } else if (msg->first == kReady) {
       wasm = msg->second == "wasm";
       break;
@@ -533,7 +490,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     RUNW_OCI_CHECK(
         WriteFileAtomic(AbsolutePath(options.pid_file), std::to_string(state.init_pid), 0644));
   }
-  if (!Send(sync, kCommit, StateJsonAs(state, "created", state.init_pid))) {
+  if (!SendMessage(sync, kCommit, StateJsonAs(state, "created", state.init_pid))) {
     return Fail("container init exited during setup");
   }
   cleanup.armed = false;

@@ -70,49 +70,6 @@ enum Msg : char {
 // set `runw run` forwards).
 constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
 
-bool Send(int fd, char type, std::string_view payload = {}) {
-  std::string buf(1, type);
-  buf.append(payload);
-  ssize_t n;
-  do {
-    n = send(fd, buf.data(), buf.size(), MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(buf.size());
-}
-
-// The next message, or std::nullopt at end of file or on error.
-std::optional<std::pair<char, std::string>> Receive(int fd) {
-  std::string buf(1 << 16, '\0');
-  ssize_t n;
-  do {
-    n = recv(fd, buf.data(), buf.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return std::nullopt;
-  return std::pair<char, std::string>(buf[0], buf.substr(1, static_cast<size_t>(n) - 1));
-}
-
-int CloneFlag(NamespaceType type) {
-  switch (type) {
-    case NamespaceType::kPid:
-      return CLONE_NEWPID;
-    case NamespaceType::kNetwork:
-      return CLONE_NEWNET;
-    case NamespaceType::kMount:
-      return CLONE_NEWNS;
-    case NamespaceType::kIpc:
-      return CLONE_NEWIPC;
-    case NamespaceType::kUts:
-      return CLONE_NEWUTS;
-    case NamespaceType::kUser:
-      return CLONE_NEWUSER;
-    case NamespaceType::kCgroup:
-      return CLONE_NEWCGROUP;
-    case NamespaceType::kTime:
-      return 0x80;  // CLONE_NEWTIME, absent from older headers
-  }
-  return 0;
-}
-
 // The entry of /proc/<pid>/ns for a namespace type.
 std::string_view ProcNsName(NamespaceType type) {
   switch (type) {
@@ -275,22 +232,16 @@ struct ExecContext {
 };
 
 [[noreturn]] void ChildFail(int sync_fd, const std::string& message) {
-  Send(sync_fd, kError, message);
+  SendMessage(sync_fd, kError, message);
   _exit(1);
 }
 
 // execve, with a failure reported to the parent instead of the container's
 // stderr (RunWorkload would print it there).
 [[noreturn]] void ExecNative(const Workload& workload, const Process& process, int sync_fd) {
-  std::vector<char*> argv;
-  for (const std::string& a : process.args)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const std::string& e : process.env)
-    envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  Send(sync_fd, kExecve);
+  std::vector<char*> argv = CStringArray(process.args);
+  std::vector<char*> envp = CStringArray(process.env);
+  SendMessage(sync_fd, kExecve);
   execve(workload.path.c_str(), argv.data(), envp.data());
   ChildFail(sync_fd, SysError("exec " + workload.path));
 }
@@ -309,7 +260,7 @@ struct ExecContext {
   sigprocmask(SIG_SETMASK, &none, nullptr);
   if (!c.detach) prctl(PR_SET_PDEATHSIG, SIGKILL);
 
-  auto go = Receive(c.sync_fd);
+  auto go = ReceiveMessage(c.sync_fd);
   if (!go || go->first != kGo) _exit(1);
 
   if (c.console_fd >= 0) {
@@ -335,7 +286,7 @@ struct ExecContext {
   CloexecFrom(3 + c.preserve_fds);
   if (auto r = FinalizeProcess(process, seccomp); !r) ChildFail(c.sync_fd, r.error());
   if (!workload->wasm) ExecNative(*workload, process, c.sync_fd);
-  Send(c.sync_fd, kRunning);
+  SendMessage(c.sync_fd, kRunning);
   close(c.sync_fd);
   int status = RunWorkload(*workload, process, WasmLimitsFor(spec));
   std::fflush(nullptr);
@@ -363,7 +314,7 @@ struct ExecContext {
   if (child < 0) ChildFail(c.sync_fd, SysError("fork the exec process"));
   if (child == 0) RunExecProcess(c);
   if (c.console_fd >= 0) close(c.console_fd);
-  Send(c.sync_fd, kExecPid, std::to_string(child));
+  SendMessage(c.sync_fd, kExecPid, std::to_string(child));
   // Only the exec process may hold the children's end now: the parent sees end
   // of file when its execve closes it.
   close(c.sync_fd);
@@ -468,7 +419,7 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
   };
 
   pid_t child = 0;
-  auto msg = Receive(sync);
+  auto msg = ReceiveMessage(sync);
   if (msg && msg->first == kExecPid) {
     child = std::atoi(msg->second.c_str());
   } else {
@@ -492,10 +443,10 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
     for (int sig : kForwarded)
       sigaction(sig, &sa, nullptr);
   }
-  if (!Send(sync, kGo)) return abandon("exec: the process ended during setup");
+  if (!SendMessage(sync, kGo)) return abandon("exec: the process ended during setup");
   bool started = false;
   for (;;) {
-    msg = Receive(sync);
+    msg = ReceiveMessage(sync);
     if (!msg) break;  // end of file: execve succeeded, or the process died
     if (msg->first == kError) {
       g_forward_pid = 0;

@@ -3,7 +3,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +104,57 @@ bool WaitForExit(pid_t pid, int timeout_ms) {
     timespec ts{0, 10 * 1000 * 1000};
     nanosleep(&ts, nullptr);
   }
+}
+
+bool SendMessage(int fd, char type, std::string_view payload) {
+  std::string buf(1, type);
+  buf.append(payload);
+  ssize_t n;
+  do {
+    n = send(fd, buf.data(), buf.size(), MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(buf.size());
+}
+
+std::optional<std::pair<char, std::string>> ReceiveMessage(int fd) {
+  std::string buf(1 << 16, '\0');
+  ssize_t n;
+  do {
+    n = recv(fd, buf.data(), buf.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return std::nullopt;
+  return std::pair<char, std::string>(buf[0], buf.substr(1, static_cast<size_t>(n) - 1));
+}
+
+int CloneFlag(NamespaceType type) {
+  switch (type) {
+    case NamespaceType::kPid:
+      return CLONE_NEWPID;
+    case NamespaceType::kNetwork:
+      return CLONE_NEWNET;
+    case NamespaceType::kMount:
+      return CLONE_NEWNS;
+    case NamespaceType::kIpc:
+      return CLONE_NEWIPC;
+    case NamespaceType::kUts:
+      return CLONE_NEWUTS;
+    case NamespaceType::kUser:
+      return CLONE_NEWUSER;
+    case NamespaceType::kCgroup:
+      return CLONE_NEWCGROUP;
+    case NamespaceType::kTime:
+      return 0x80;  // CLONE_NEWTIME, absent from older headers
+  }
+  return 0;
+}
+
+std::vector<char*> CStringArray(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string& s : strings)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
 }
 
 }  // namespace runw::oci

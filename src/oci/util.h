@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "oci/config.h"
 
@@ -29,6 +31,19 @@ void CloexecFrom(int first, int keep = -1);
 /// Waits (polling, up to `timeout_ms`) until process `pid` is dead or a zombie.
 /// True when it is.
 bool WaitForExit(pid_t pid, int timeout_ms);
+
+/// One message on a SOCK_SEQPACKET socket between runw and the processes it
+/// forks (create's init, exec's joiner): a type byte, then the payload.
+bool SendMessage(int fd, char type, std::string_view payload = {});
+/// The next message, or std::nullopt at end of file or on error.
+std::optional<std::pair<char, std::string>> ReceiveMessage(int fd);
+
+/// The clone(2)/unshare(2)/setns(2) flag of a namespace type.
+int CloneFlag(NamespaceType type);
+
+/// A null-terminated char* array over `strings` (for execve), valid while
+/// `strings` lives.
+std::vector<char*> CStringArray(const std::vector<std::string>& strings);
 
 }  // namespace runw::oci
 

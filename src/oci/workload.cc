@@ -155,14 +155,8 @@ wasm::EngineLimits WasmLimitsFor(const Spec& spec) {
 int RunWorkload(const Workload& workload, const Process& process,
                 const wasm::EngineLimits& limits) {
   if (!workload.wasm) {
-    std::vector<char*> argv;
-    for (const std::string& a : process.args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const std::string& e : process.env)
-      envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
+    std::vector<char*> argv = CStringArray(process.args);
+    std::vector<char*> envp = CStringArray(process.env);
     execve(workload.path.c_str(), argv.data(), envp.data());
     std::string msg = "runw: " + SysError("exec " + workload.path) + "\n";
     (void)!write(STDERR_FILENO, msg.data(), msg.size());
