@@ -216,7 +216,7 @@ struct InitContext {
     report(r.error());
     _exit(1);
   }
-  int status = RunWorkload(*workload, process, WasmLimitsFor(spec));
+  int status = RunWorkload(*workload, process, WasmLimitsFor(spec), c.preserve_fds);
   std::fflush(nullptr);
   _exit(status);
 }
@@ -324,6 +324,18 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   if (auto valid = ValidateSpec(spec); !valid) return Fail("config.json: " + valid.error());
   if (!spec.process) return Fail("config.json: process is required to create a container");
   if (!spec.linux) return Fail("config.json: the linux section is required");
+  // Socket activation (systemd's protocol, as runc implements it): the fds
+  // 3..3+LISTEN_FDS-1 runw was started with go to the container before the
+  // --preserve-fds ones, and its process is told about them.
+  int listen_fds = 0;
+  if (const char* v = std::getenv("LISTEN_FDS"); v != nullptr && *v != '\0') {
+    listen_fds = std::atoi(v);
+    if (listen_fds < 0 || listen_fds > 1024) listen_fds = 0;
+    if (listen_fds > 0) {
+      spec.process->env.push_back("LISTEN_FDS=" + std::to_string(listen_fds));
+      spec.process->env.push_back("LISTEN_PID=1");
+    }
+  }
   const Process& process = *spec.process;
 
   std::string rootfs =
@@ -393,7 +405,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   ctx.bundle = bundle;
   ctx.rootfs = rootfs;
   ctx.no_pivot = options.no_pivot;
-  ctx.preserve_fds = options.preserve_fds;
+  ctx.preserve_fds = listen_fds + options.preserve_fds;
   ctx.plan = plan;
   ctx.state_dir_fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx.state_dir_fd < 0) return Fail(SysError("open `" + dir + "`"));

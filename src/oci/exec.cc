@@ -288,7 +288,7 @@ struct ExecContext {
   if (!workload->wasm) ExecNative(*workload, process, c.sync_fd);
   SendMessage(c.sync_fd, kRunning);
   close(c.sync_fd);
-  int status = RunWorkload(*workload, process, WasmLimitsFor(spec));
+  int status = RunWorkload(*workload, process, WasmLimitsFor(spec), c.preserve_fds);
   std::fflush(nullptr);
   _exit(status);
 }

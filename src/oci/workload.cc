@@ -152,8 +152,8 @@ wasm::EngineLimits WasmLimitsFor(const Spec& spec) {
   return limits;
 }
 
-int RunWorkload(const Workload& workload, const Process& process,
-                const wasm::EngineLimits& limits) {
+int RunWorkload(const Workload& workload, const Process& process, const wasm::EngineLimits& limits,
+                int passed_fds) {
   if (!workload.wasm) {
     std::vector<char*> argv = CStringArray(process.args);
     std::vector<char*> envp = CStringArray(process.env);
@@ -171,6 +171,14 @@ int RunWorkload(const Workload& workload, const Process& process,
   // found, and the init's own working directory.
   wasi::WasiContext ctx(process.args, process.env);
   std::string error;
+  for (int fd = 3; fd < 3 + passed_fds; ++fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;  // only sockets mean anything
+    if (!ctx.AddSocket(fd, &error)) {
+      std::fprintf(stderr, "runw: passing fd %d: %s\n", fd, error.c_str());
+      return wasi::kStartFailureExitCode;
+    }
+  }
   if (!ctx.AddPreopen("/", "/", &error)) {
     std::fprintf(stderr, "runw: preopen `/`: %s\n", error.c_str());
     return wasi::kStartFailureExitCode;

@@ -39,8 +39,12 @@ wasm::EngineLimits WasmLimitsFor(const Spec& spec);
 
 /// Runs the workload: execve for a native one (returning only when that fails,
 /// with 127 or 126), or the module's `_start` under `limits`, returning the exit
-/// status the process must end with.
-int RunWorkload(const Workload& workload, const Process& process, const wasm::EngineLimits& limits);
+/// status the process must end with. The `passed_fds` fds from 3 on (socket
+/// activation, --preserve-fds) stay open for a native program; a module gets the
+/// sockets among them as its first guest fds (from 3, before the `/` preopen),
+/// as wasmtime hands over --tcplisten sockets.
+int RunWorkload(const Workload& workload, const Process& process, const wasm::EngineLimits& limits,
+                int passed_fds = 0);
 
 /// Installs the init's handlers for the terminating signals: the init is PID 1
 /// of its pid namespace, which ignores signals it has no handler for, and a wasm

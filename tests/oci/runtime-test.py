@@ -323,6 +323,36 @@ class LifecycleTest(unittest.TestCase):
         self.assertIn("runw: trap: unreachable", err)
         self.assertIn("the memory limit allows 576 pages (36 MiB) of linear memory", err)
 
+    def test_socket_activation_hands_the_listening_socket_to_the_module(self):
+        import socket
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        port = listener.getsockname()[1]
+        b = self.rt.bundle("--file", fixture("echo-server.wasm"), "--args", "/echo-server.wasm")
+        out = tempfile.TemporaryFile(mode="w+")
+        env = dict(os.environ, LISTEN_FDS="1")
+        fd = listener.fileno()
+        proc = subprocess.Popen([RUNW, "--root", self.rt.root, "run", "--bundle", b, "act"],
+                                stdout=out, stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=lambda: os.dup2(fd, 3), pass_fds=(fd,))
+        listener.close()
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(b"activated\n")
+        reply = b""
+        while True:
+            chunk = client.recv(100)
+            if not chunk:
+                break
+            reply += chunk
+        client.close()
+        self.assertEqual(proc.wait(timeout=20), 0)
+        self.assertEqual(reply, b"ECHO: ACTIVATED\n")
+        out.seek(0)
+        text = out.read()
+        self.assertIn("accept: 0", text)
+        self.assertIn("accept on a file: 57", text)
+
     def test_native_program_runs_after_the_same_setup(self):
         b = self.rt.bundle("--file", fixture("sleeper"), "--args", "/sleeper", "0")
         code, out, err = self.run_to_exit(b)
