@@ -53,7 +53,11 @@ class Runtime:
     def bundle(self, *args):
         self.n += 1
         path = os.path.join(self.tmp, "bundle%d" % self.n)
-        subprocess.run([sys.executable, MAKE_BUNDLE, path] + list(args), check=True)
+        # A cgroup of its own per bundle: the default (/runw/<id>) would be shared
+        # with any other run of these tests using the same container ids.
+        cgroup = "/runw-test/%s-%d" % (os.path.basename(self.tmp), self.n)
+        subprocess.run([sys.executable, MAKE_BUNDLE, path, "--cgroups-path", cgroup] + list(args),
+                       check=True)
         return path
 
     def state(self, cid):
