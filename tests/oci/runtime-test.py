@@ -339,7 +339,9 @@ class LifecycleTest(unittest.TestCase):
         fd = listener.fileno()
         proc = subprocess.Popen([RUNW, "--root", self.rt.root, "run", "--bundle", b, "act"],
                                 stdout=out, stderr=subprocess.STDOUT, env=env,
-                                preexec_fn=lambda: os.dup2(fd, 3), pass_fds=(fd,))
+                                # 3 must be in pass_fds too: the child closes every
+                                # other fd after preexec_fn has put the socket there.
+                                preexec_fn=lambda: os.dup2(fd, 3), pass_fds=(fd, 3))
         listener.close()
         client = socket.create_connection(("127.0.0.1", port), timeout=10)
         client.sendall(b"activated\n")

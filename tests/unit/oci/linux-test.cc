@@ -352,10 +352,13 @@ TEST(LinuxTest, Seccomp_MultiArchDenyByDefaultProfile) {
     s.flags = {"SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
     SeccompSyscall allow;
     allow.action = "SCMP_ACT_ALLOW";
-    allow.names = {"read",    "write",      "close",      "exit",         "exit_group",
-                   "brk",     "mmap",       "munmap",     "mremap",       "futex",
-                   "getpid",  "fstat",      "newfstatat", "rt_sigreturn", "rt_sigprocmask",
-                   "madvise", "socketcall", "arch_prctl", "gettid",       "not_a_syscall_anywhere"};
+    allow.names = {"read", "write", "close", "exit", "exit_group", "brk", "mmap", "munmap",
+                   "mremap", "futex", "getpid", "fstat", "newfstatat", "rt_sigreturn",
+                   "rt_sigprocmask", "madvise", "socketcall", "arch_prctl", "gettid",
+                   "not_a_syscall_anywhere",
+                   // what the sanitizer runtime calls in a child on its way out
+                   "sigaltstack", "rt_sigaction", "sched_yield", "prctl", "getrlimit", "prlimit64",
+                   "readlink", "openat", "lseek", "ioctl", "tgkill", "clock_gettime"};
     s.syscalls.push_back(allow);
     SeccompSyscall sock;
     sock.action = "SCMP_ACT_ALLOW";
