@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 
 #include "oci/cgroups.h"
 #include "oci/console.h"
@@ -452,6 +453,10 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   state.rootfs = rootfs;
   state.annotations = spec.annotations;
   state.systemd_cgroup = rt.systemd_cgroup;
+  // Stage 1 reports the init's pid, but the init itself writes to the same
+  // socket and may already ask for the hooks before stage 1's message is sent:
+  // such early messages wait in `early` for the loop below.
+  std::deque<std::pair<char, std::string>> early;
   for (;;) {
     auto msg = ReceiveMessage(sync);
     if (!msg) {
@@ -472,13 +477,21 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     } else if (msg->first == kError) {
       reap_stage1();
       return Fail(msg->second);
+    } else {
+      early.push_back(std::move(*msg));
     }
   }
   reap_stage1();
 
   bool wasm = false;
   for (;;) {
-    auto msg = ReceiveMessage(sync);
+    std::optional<std::pair<char, std::string>> msg;
+    if (!early.empty()) {
+      msg = std::move(early.front());
+      early.pop_front();
+    } else {
+      msg = ReceiveMessage(sync);
+    }
     if (!msg) return Fail("container init exited during setup");
     if (msg->first == kError) return Fail(msg->second);
     if (msg->first == kHooksPlease) {
