@@ -106,6 +106,8 @@ make_image hello "$FIXTURES/hello.wasm" -- '["hello.wasm"]'
 make_image spin "$FIXTURES/spin.wasm" -- '["spin.wasm", "spinning"]'
 make_image sleeper "$FIXTURES/sleeper" -- '["/sleeper", "0"]'
 make_image pause "$FIXTURES/pause" -- '["/pause"]'
+make_image tools "$FIXTURES/spin.wasm" "$FIXTURES/hello.wasm" "$FIXTURES/grow.wasm" \
+  "$FIXTURES/sleeper" -- '["spin.wasm"]'
 HAVE_RUST=0
 if [ -z "$RUST_DEMO" ] || [ ! -f "$RUST_DEMO/build.sh" ]; then
   echo "note: no Rust demo at '$RUST_DEMO'; its image is not tested"
@@ -197,6 +199,56 @@ expect_contains "podman run -t: output through the pty" "$out" "arg[0]=hello.was
 if printf '%s' "$out" | grep -q $'\r'; then pass "podman run -t: a real terminal (CRLF)"; else
   fail "podman run -t: no CR in the output, not a terminal"; fi
 
+# --- resources, exec, pause, update, top (podman) ----------------------------------
+# cgroup_dir CONTROLLER CONTAINER: the container's cgroup directory for CONTROLLER.
+cgroup_dir() {
+  local pid rel
+  pid=$("${PODMAN[@]}" inspect -f '{{.State.Pid}}' "$2")
+  rel=$(awk -F: -v c="$1" '{n=split($2, a, ","); for (i=1;i<=n;i++) if (a[i]==c) print $3}' \
+    "/proc/$pid/cgroup")
+  echo "/sys/fs/cgroup/$1$rel"
+}
+
+out=$("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" --memory 64m "$IMG-tools:$TAG" grow.wasm 2>&1)
+code=$?
+expect_eq "podman --memory 64m: the module fails on its own (trap), not OOM-killed" "$code" 134
+expect_contains "podman --memory: malloc failed inside the module" "$out" "before malloc failed"
+expect_contains "podman --memory: the limit is named" "$out" \
+  "the memory limit allows 768 pages (48 MiB) of linear memory"
+
+"${PODMAN[@]}" run -d --name "res-$TAG" "${RUNFLAGS[@]}" --cpus 0.5 --pids-limit 10 \
+  "$IMG-tools:$TAG" >/dev/null
+sleep 1.5
+pids_dir=$(cgroup_dir pids "res-$TAG")
+expect_eq "podman --pids-limit: pids.max" "$(cat "$pids_dir/pids.max" 2>&1)" 10
+cpu_dir=$(cgroup_dir cpu "res-$TAG")
+expect_eq "podman --cpus 0.5: quota" "$(cat "$cpu_dir/cpu.cfs_quota_us" 2>&1)" 50000
+throttled=$(awk '$1 == "nr_throttled" {print $2}' "$cpu_dir/cpu.stat" 2>/dev/null)
+if [ "${throttled:-0}" -gt 0 ]; then pass "podman --cpus 0.5: the busy module is throttled ($throttled periods)"
+else fail "podman --cpus 0.5: no throttling seen (cpu.stat: $(cat "$cpu_dir/cpu.stat" 2>&1))"; fi
+
+out=$("${PODMAN[@]}" exec "res-$TAG" hello.wasm from-exec exit=3 2>&1)
+expect_eq "podman exec of a wasm module: exit code" "$?" 3
+expect_contains "podman exec of a wasm module: output" "$out" "arg[1]=from-exec"
+out=$("${PODMAN[@]}" exec "res-$TAG" /sleeper 0 2>&1)
+expect_eq "podman exec of a native binary: exit code" "$?" 7
+expect_contains "podman exec of a native binary: in the pid namespace" "$out" "sleeper: pid "
+
+"${PODMAN[@]}" pause "res-$TAG" >/dev/null
+expect_eq "podman pause" "$("${PODMAN[@]}" inspect -f '{{.State.Status}}' "res-$TAG")" paused
+"${PODMAN[@]}" unpause "res-$TAG" >/dev/null
+expect_eq "podman unpause" "$("${PODMAN[@]}" inspect -f '{{.State.Status}}' "res-$TAG")" running
+
+"${PODMAN[@]}" update --memory 100m "res-$TAG" >/dev/null 2>"$WORK/update.err" ||
+  fail "podman update --memory: $(cat "$WORK/update.err")"
+mem_dir=$(cgroup_dir memory "res-$TAG")
+expect_eq "podman update --memory: the new limit" "$(cat "$mem_dir/memory.limit_in_bytes")" 104857600
+
+out=$("${PODMAN[@]}" top "res-$TAG" 2>&1)
+expect_eq "podman top: exit code" "$?" 0
+expect_contains "podman top: the container's process" "$out" "PID"
+"${PODMAN[@]}" rm -f "res-$TAG" >/dev/null
+
 # --- containerd -----------------------------------------------------------------------
 mkdir -p "$WORK/ctd"
 cat > "$WORK/ctd/config.toml" <<EOF
@@ -215,6 +267,8 @@ CTR=(ctr --address "$WORK/ctd/containerd.sock")
 for _ in $(seq 100); do "${CTR[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
 buildah push -q "$IMG-hello:$TAG" "oci-archive:$WORK/hello.tar:runw-hello:$TAG" >/dev/null &&
   "${CTR[@]}" images import "$WORK/hello.tar" >/dev/null || fail "ctr images import"
+buildah push -q "$IMG-tools:$TAG" "oci-archive:$WORK/tools.tar:runw-tools:$TAG" >/dev/null &&
+  "${CTR[@]}" images import "$WORK/tools.tar" >/dev/null || fail "ctr images import tools"
 ref=$("${CTR[@]}" images ls -q | grep "runw-hello:$TAG" | head -1)
 out=$("${CTR[@]}" run --rm --runc-binary "$RUNW" --runc-root "$WORK/ctd/runw-root" \
       --env GREETING=ctr "$ref" "hello-$TAG" hello.wasm from-ctr exit=9 2>&1)
@@ -222,8 +276,29 @@ code=$?
 expect_eq "ctr run --rm: exit code" "$code" 9
 expect_contains "ctr run: argv" "$out" "arg[1]=from-ctr"
 expect_contains "ctr run: env" "$out" "GREETING=ctr"
+# A long-running task: exec, ps, pause/resume and metrics through the shim.
+tref=$("${CTR[@]}" images ls -q | grep "runw-tools:$TAG" | head -1)
+if [ -n "$tref" ]; then
+  "${CTR[@]}" run -d --runc-binary "$RUNW" --runc-root "$WORK/ctd/runw-root" "$tref" "task-$TAG" \
+    >/dev/null 2>"$WORK/ctr-run.err" || fail "ctr run -d: $(cat "$WORK/ctr-run.err")"
+  sleep 0.5
+  out=$("${CTR[@]}" task exec --exec-id probe "task-$TAG" hello.wasm from-ctr-exec 2>&1)
+  expect_contains "ctr task exec of a wasm module" "$out" "arg[1]=from-ctr-exec"
+  out=$("${CTR[@]}" task ps "task-$TAG" 2>&1)
+  expect_contains "ctr task ps" "$out" "PID"
+  "${CTR[@]}" task pause "task-$TAG" && expect_eq "ctr task pause" \
+    "$("${CTR[@]}" task ls | awk -v t="task-$TAG" '$1 == t {print $3}')" PAUSED
+  "${CTR[@]}" task resume "task-$TAG" && expect_eq "ctr task resume" \
+    "$("${CTR[@]}" task ls | awk -v t="task-$TAG" '$1 == t {print $3}')" RUNNING
+  out=$("${CTR[@]}" task metrics "task-$TAG" 2>&1)
+  expect_contains "ctr task metrics" "$out" "memory"
+  "${CTR[@]}" task kill -s KILL "task-$TAG" >/dev/null 2>&1
+  sleep 0.5
+  "${CTR[@]}" task delete "task-$TAG" >/dev/null 2>&1
+  "${CTR[@]}" container delete "task-$TAG" >/dev/null 2>&1
+fi
 left=$(ls "$WORK/ctd/runw-root/default" 2>/dev/null)
-expect_eq "ctr run --rm leaves no runw state" "$left" ""
+expect_eq "ctr leaves no runw state" "$left" ""
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]
