@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -196,6 +197,96 @@ Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Res
   std::optional<Cgroup> cg = LoadCgroup(c.dir);
   if (!cg) return Fail("container " + id + " has no cgroup to update");
   return cg->Apply(resources);
+}
+
+namespace {
+
+std::optional<uint64_t> ReadCounterText(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.remove_suffix(1);
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// A cgroup file holding one unsigned number ("max" and absent files give
+// nullopt).
+std::optional<uint64_t> ReadCounter(const std::string& path) {
+  auto text = ReadSmallFile(path);
+  if (!text) return std::nullopt;
+  return ReadCounterText(*text);
+}
+
+// One `key value` line of a flat-keyed cgroup file (cpu.stat, memory.stat).
+std::optional<uint64_t> ReadKeyed(const std::string& path, std::string_view key) {
+  auto text = ReadSmallFile(path);
+  if (!text) return std::nullopt;
+  size_t at = 0;
+  while (at < text->size()) {
+    size_t end = text->find('\n', at);
+    if (end == std::string::npos) end = text->size();
+    std::string_view line(text->data() + at, end - at);
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == ' ') {
+      return ReadCounterText(line.substr(key.size() + 1));
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+// runc's stats event for the container's cgroup, v1 or v2 file names.
+nlohmann::json StatsEvent(const std::string& id, const Cgroup& cg) {
+  nlohmann::json data = nlohmann::json::object();
+  const std::string cpu = cg.PathOf("cpuacct");
+  const std::string mem = cg.PathOf("memory");
+  const std::string pids = cg.PathOf("pids");
+  auto put = [](nlohmann::json& obj, const char* key, std::optional<uint64_t> v) {
+    if (v) obj[key] = *v;
+  };
+  nlohmann::json usage = nlohmann::json::object();
+  if (auto ns = ReadCounter(cpu + "/cpuacct.usage")) {
+    usage["total"] = *ns;
+  } else if (auto us = ReadKeyed(cpu + "/cpu.stat", "usage_usec")) {
+    usage["total"] = *us * 1000;
+  }
+  data["cpu"]["usage"] = usage;
+  nlohmann::json m = nlohmann::json::object();
+  if (auto v = ReadCounter(mem + "/memory.usage_in_bytes")) {
+    m["usage"] = *v;
+    put(m, "max", ReadCounter(mem + "/memory.max_usage_in_bytes"));
+    put(m, "failcnt", ReadCounter(mem + "/memory.failcnt"));
+    put(m, "limit", ReadCounter(mem + "/memory.limit_in_bytes"));
+  } else if (auto cur = ReadCounter(mem + "/memory.current")) {
+    m["usage"] = *cur;
+    put(m, "limit", ReadCounter(mem + "/memory.max"));
+  }
+  data["memory"]["usage"] = m;
+  nlohmann::json p = nlohmann::json::object();
+  put(p, "current", ReadCounter(pids + "/pids.current"));
+  put(p, "limit", ReadCounter(pids + "/pids.max"));
+  data["pids"] = p;
+  return nlohmann::json{{"type", "stats"}, {"id", id}, {"data", data}};
+}
+
+}  // namespace
+
+Expected<void> Events(const RuntimeOptions& rt, const std::string& id, bool stats_only,
+                      int interval_ms) {
+  Loaded c = RUNW_OCI_TRY(Load(rt, id));
+  std::optional<Cgroup> cg = LoadCgroup(c.dir);
+  if (!cg) return Fail("container " + id + " has no cgroup to report on");
+  if (interval_ms <= 0) return Fail("events: the interval must be positive");
+  for (;;) {
+    if (DeriveStatus(c.dir, c.state) == Status::kStopped) {
+      if (stats_only) return Fail("container not running");
+      return {};
+    }
+    std::printf("%s\n", StatsEvent(id, *cg).dump().c_str());
+    std::fflush(stdout);
+    if (stats_only) return {};
+    SleepMs(interval_ms);
+  }
 }
 
 Expected<std::string> State(const RuntimeOptions& rt, const std::string& id) {

@@ -70,6 +70,12 @@ Expected<std::string> Ps(const RuntimeOptions& rt, const std::string& id, bool j
 /// fixed when the module is instantiated).
 Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Resources& resources);
 
+/// `events`: the container's resource usage as runc's event JSON
+/// ({"type":"stats","id":…,"data":{cpu, memory, pids}}), one object per line:
+/// once with `stats_only`, otherwise every `interval_ms` until the container stops.
+Expected<void> Events(const RuntimeOptions& rt, const std::string& id, bool stats_only,
+                      int interval_ms);
+
 /// `features`: what this runtime implements (runtime-spec features.md).
 std::string FeaturesJson();
 

@@ -195,6 +195,11 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(json.loads(self.rt.runw("ps", "--format", "json", cid, check=True).stdout),
                          [pid])
         self.assertIn(" %d " % pid, self.rt.runw("ps", cid, check=True).stdout)
+        event = json.loads(self.rt.runw("events", "--stats", cid, check=True).stdout)
+        self.assertEqual((event["type"], event["id"]), ("stats", cid))
+        self.assertEqual(event["data"]["memory"]["usage"]["limit"], 99999744)
+        self.assertEqual(event["data"]["pids"]["current"], 1)
+        self.assertGreater(event["data"]["cpu"]["usage"]["total"], 0)
         self.rt.runw("pause", cid, check=True)
         self.assertEqual(self.rt.state(cid)["status"], "paused")
         with open("/proc/%d/stat" % pid) as f:
@@ -427,7 +432,7 @@ class LifecycleTest(unittest.TestCase):
         self.assertNotEqual(self.rt.runw("checkpoint", "--help").returncode, 0)
 
     def test_commands_not_implemented_fail_clearly(self):
-        for cmd in ("events", "checkpoint", "restore"):
+        for cmd in ("checkpoint", "restore"):
             p = self.rt.runw(cmd, "c1")
             self.assertEqual(p.returncode, 1, cmd)
             self.assertIn(cmd, p.stderr)
