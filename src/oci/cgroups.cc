@@ -278,7 +278,7 @@ Expected<std::vector<Hierarchy>> FindHierarchies() {
 
 // A pure cgroup v2 host mounts cgroup2 at /sys/fs/cgroup itself.
 bool UnifiedHost() {
-  struct statfs fs{};
+  struct statfs fs = {};
   if (statfs(std::string(kCgroupRoot).c_str(), &fs) != 0) return false;
   return fs.f_type == CGROUP2_SUPER_MAGIC;
 }
@@ -295,7 +295,7 @@ bool KeyHas(std::string_view key, std::string_view controller) {
 // not kept (FromJson has only the leaf paths), so code that needs a cgroup's
 // ancestors walks up until the path leaves the cgroup filesystem.
 bool IsCgroupDir(const std::string& dir) {
-  struct statfs fs{};
+  struct statfs fs = {};
   if (statfs(dir.c_str(), &fs) != 0) return false;
   return fs.f_type == CGROUP2_SUPER_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC;
 }

@@ -321,7 +321,7 @@ Expected<void> Kill(const RuntimeOptions& rt, const std::string& id, int signal,
 Expected<void> Delete(const RuntimeOptions& rt, const std::string& id, bool force) {
   RUNW_OCI_CHECK(ValidateId(id));
   std::string dir = ContainerDir(rt.root, id);
-  struct stat st{};
+  struct stat st = {};
   if (stat(dir.c_str(), &st) != 0) {
     // containerd's cleanup always calls `delete --force` after a successful
     // delete: an id that is already gone is success then.
@@ -383,7 +383,7 @@ Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool d
   Loaded c = RUNW_OCI_TRY(Load(rt, options.id));
   if (!detach) {
     g_forward_pid = c.state.init_pid;
-    struct sigaction sa{};
+    struct sigaction sa = {};
     sa.sa_handler = ForwardSignal;
     sa.sa_flags = SA_RESTART;
     for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH}) {

@@ -108,8 +108,8 @@ Expected<void> Convert(const Json& v, const std::string& path, bool& out) {
 
 // Integers of any width. Floats and numeric strings are refused: the spec's
 // types are integers and a silently truncated limit would be worse than an error.
+// (bool has its own non-template overload above, which a bool always picks.)
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
 Expected<void> Convert(const Json& v, const std::string& path, T& out) {
   constexpr bool kUnsigned = std::is_unsigned_v<T>;
   const char* expected = kUnsigned ? "expected an unsigned integer" : "expected an integer";

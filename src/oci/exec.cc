@@ -107,7 +107,7 @@ struct NamespaceFds {
 };
 
 bool SameNamespace(int fd, const char* own) {
-  struct stat a{}, b{};
+  struct stat a = {}, b = {};
   return fstat(fd, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -251,7 +251,7 @@ struct ExecContext {
   // The joiner ignores the terminal's signals (below); this process takes the
   // defaults, as a freshly exec'd program would, so that a wasm module ends
   // the way a native one would.
-  struct sigaction dfl{};
+  struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
     sigaction(sig, &dfl, nullptr);
@@ -437,7 +437,7 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
 
   if (!options.detach) {
     g_forward_pid = child;
-    struct sigaction sa{};
+    struct sigaction sa = {};
     sa.sa_handler = ForwardSignal;
     sa.sa_flags = SA_RESTART;
     for (int sig : kForwarded)

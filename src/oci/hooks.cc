@@ -60,8 +60,8 @@ Expected<void> RunHook(std::string_view kind, const Hook& hook, const std::strin
   // The state is small (well under a pipe's buffer), so this write won't block
   // even if the hook never reads it; a hook that exits early gives EPIPE, which
   // is not the hook failing.
-  struct sigaction ignore{};
-  struct sigaction old{};
+  struct sigaction ignore = {};
+  struct sigaction old = {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old);
   (void)!write(in[1], state_json.data(), state_json.size());

@@ -260,7 +260,7 @@ Expected<unsigned long> PropagationFlags(const std::string& name) {
 // (the kernel locks them when the mount came from a more privileged
 // namespace).
 unsigned long LockedFlags(const std::string& path) {
-  struct statvfs st{};
+  struct statvfs st = {};
   if (statvfs(path.c_str(), &st) != 0) return 0;
   unsigned long flags = 0;
   if (st.f_flag & ST_RDONLY) flags |= MS_RDONLY;
@@ -288,7 +288,7 @@ Expected<void> RemountBind(const std::string& path, unsigned long flags, const s
 // ---- cgroup mounts -----------------------------------------------------------------
 
 bool HostIsCgroup2() {
-  struct statfs st{};
+  struct statfs st = {};
   return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
 }
 
@@ -401,7 +401,7 @@ Expected<void> DoMount(int root_fd, const Mount& m, bool cgroupns) {
   if (m.type == "cgroup") {
     RUNW_OCI_CHECK(MountCgroup(root_fd, m, opts, cgroupns));
   } else if (opts.bind) {
-    struct stat st{};
+    struct stat st = {};
     if (stat(m.source.c_str(), &st) != 0) {
       return Fail(SysError("mount " + what + ": stat " + m.source));
     }
@@ -549,7 +549,7 @@ std::string MountPointOf(const std::string& path) {
 // Hides `path` (inside the new root): an empty read-only tmpfs over a
 // directory, /dev/null over anything else. A missing path needs no hiding.
 Expected<void> MaskPath(const std::string& path) {
-  struct stat st{};
+  struct stat st = {};
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return {};
     return Fail(SysError("mask " + path));

@@ -47,7 +47,7 @@ Choice ChooseHandler(const Process& process, const std::map<std::string, std::st
 }
 
 bool IsRegularFile(const std::string& path) {
-  struct stat st{};
+  struct stat st = {};
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -190,7 +190,7 @@ void InstallTerminationHandlers() {
   static constexpr int kSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1,   SIGUSR2,
                                      SIGPIPE, SIGALRM, SIGTERM, SIGVTALRM, SIGPROF,
                                      SIGXCPU, SIGXFSZ, SIGPWR,  SIGSTKFLT};
-  struct sigaction sa{};
+  struct sigaction sa = {};
   sa.sa_handler = TerminationHandler;
   sigfillset(&sa.sa_mask);
   for (int sig : kSignals)

@@ -41,7 +41,7 @@ bool Exists(const std::string& path) {
 
 // True when `dir` is a mount point (its parent is on another filesystem).
 bool IsMountPoint(const std::string& dir) {
-  struct stat self{}, parent{};
+  struct stat self = {}, parent = {};
   if (stat(dir.c_str(), &self) != 0 || stat((dir + "/..").c_str(), &parent) != 0) return false;
   return self.st_dev != parent.st_dev;
 }

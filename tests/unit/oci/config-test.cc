@@ -15,6 +15,11 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A JSON value from text, for edits in the case tables.
+Json J(const char* text) {
+  return Json::parse(text);
+}
+
 // Shaped like what podman 4/5 writes for `podman run --memory 64m --pids-limit
 // 100 ... alpine sh`, trimmed, with one of most other properties added and the
 // nulls podman writes for unset properties.
@@ -538,7 +543,7 @@ TEST(ConfigTest, ValidationRules) {
        "process.args: must not be empty"},
       {"relative cwd", [](Json& c) { c["process"]["cwd"] = "work"; },
        "process.cwd: must be an absolute path, not \"work\""},
-      {"bad env", [](Json& c) { c["process"]["env"] = {"A=1", "JUSTNAME"}; },
+      {"bad env", [](Json& c) { c["process"]["env"] = J(R"(["A=1", "JUSTNAME"])"); },
        "process.env[1]: \"JUSTNAME\" is not of the form KEY=VALUE"},
       {"unknown rlimit",
        [](Json& c) {
@@ -553,21 +558,23 @@ TEST(ConfigTest, ValidationRules) {
        },
        "process.rlimits[2].type: duplicate rlimit type RLIMIT_NOFILE"},
       {"empty mount destination",
-       [](Json& c) { c["mounts"] = {{{"destination", ""}, {"type", "tmpfs"}}}; },
+       [](Json& c) { c["mounts"] = J(R"([{"destination": "", "type": "tmpfs"}])"); },
        "mounts[0].destination: must not be empty"},
-      {"relative hook", [](Json& c) { c["hooks"] = {{"createRuntime", {{{"path", "hook"}}}}}; },
+      {"relative hook", [](Json& c) { c["hooks"] = J(R"({"createRuntime": [{"path": "hook"}]})"); },
        "hooks.createRuntime[0].path: must be an absolute path, not \"hook\""},
       {"zero hook timeout",
-       [](Json& c) { c["hooks"] = {{"poststart", {{{"path", "/h"}, {"timeout", 0}}}}}; },
+       [](Json& c) { c["hooks"] = J(R"({"poststart": [{"path": "/h", "timeout": 0}]})"); },
        "hooks.poststart[0].timeout: must be greater than zero"},
       {"duplicate namespace",
-       [](Json& c) { c["linux"]["namespaces"].push_back({{"type", "pid"}}); },
+       [](Json& c) { c["linux"]["namespaces"].push_back(J(R"({"type": "pid"})")); },
        "linux.namespaces[2]: duplicate namespace type \"pid\""},
       {"relative namespace path",
-       [](Json& c) { c["linux"]["namespaces"].push_back({{"type", "ipc"}, {"path", "ns/ipc"}}); },
+       [](Json& c) {
+         c["linux"]["namespaces"].push_back(J(R"({"type": "ipc", "path": "ns/ipc"})"));
+       },
        "linux.namespaces[2].path: must be an absolute path, not \"ns/ipc\""},
       {"user ns without uid mappings",
-       [](Json& c) { c["linux"]["namespaces"].push_back({{"type", "user"}}); },
+       [](Json& c) { c["linux"]["namespaces"].push_back(J(R"({"type": "user"})")); },
        "user namespaces enabled, but no uid mappings found"},
       {"user ns without gid mappings",
        [](Json& c) {
@@ -583,10 +590,10 @@ TEST(ConfigTest, ValidationRules) {
       {"bad propagation", [](Json& c) { c["linux"]["rootfsPropagation"] = "rprivat"; },
        "linux.rootfsPropagation: unknown propagation \"rprivat\""},
       {"bad device type",
-       [](Json& c) { c["linux"]["devices"] = {{{"type", "x"}, {"path", "/dev/x"}}}; },
+       [](Json& c) { c["linux"]["devices"] = J(R"([{"type": "x", "path": "/dev/x"}])"); },
        "linux.devices[0].type: unknown device type \"x\" (want c, b, u or p)"},
       {"relative device path",
-       [](Json& c) { c["linux"]["devices"] = {{{"type", "c"}, {"path", "dev/x"}}}; },
+       [](Json& c) { c["linux"]["devices"] = J(R"([{"type": "c", "path": "dev/x"}])"); },
        "linux.devices[0].path: must be an absolute path, not \"dev/x\""},
       {"bad device rule access",
        [](Json& c) {
@@ -594,29 +601,29 @@ TEST(ConfigTest, ValidationRules) {
        },
        "linux.resources.devices[0].access: \"rwx\" is not a combination of r, w and m"},
       {"net sysctl without netns",
-       [](Json& c) { c["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}}; },
+       [](Json& c) { c["linux"]["sysctl"] = J(R"({"net.ipv4.ip_forward": "1"})"); },
        "linux.sysctl[\"net.ipv4.ip_forward\"]: cannot be set without a private network "
        "namespace (it would change the host's)"},
       {"slashed net sysctl without netns",
-       [](Json& c) { c["linux"]["sysctl"] = {{"net/core/somaxconn", "1"}}; },
+       [](Json& c) { c["linux"]["sysctl"] = J(R"({"net/core/somaxconn": "1"})"); },
        "linux.sysctl[\"net/core/somaxconn\"]: cannot be set without a private network "
        "namespace (it would change the host's)"},
       {"ipc sysctl without ipc ns",
-       [](Json& c) { c["linux"]["sysctl"] = {{"fs.mqueue.msg_max", "1"}}; },
+       [](Json& c) { c["linux"]["sysctl"] = J(R"({"fs.mqueue.msg_max": "1"})"); },
        "linux.sysctl[\"fs.mqueue.msg_max\"]: cannot be set without a private ipc "
        "namespace (it would change the host's)"},
       {"hostname sysctl without uts ns",
-       [](Json& c) { c["linux"]["sysctl"] = {{"kernel.hostname", "x"}}; },
+       [](Json& c) { c["linux"]["sysctl"] = J(R"({"kernel.hostname": "x"})"); },
        "linux.sysctl[\"kernel.hostname\"]: cannot be set without a private uts "
        "namespace (it would change the host's)"},
-      {"host-wide sysctl", [](Json& c) { c["linux"]["sysctl"] = {{"vm.swappiness", "1"}}; },
+      {"host-wide sysctl", [](Json& c) { c["linux"]["sysctl"] = J(R"({"vm.swappiness": "1"})"); },
        "linux.sysctl[\"vm.swappiness\"]: is not namespaced, so a container may not set it"},
       {"hostname without uts ns", [](Json& c) { c["hostname"] = "box"; },
        "unable to set hostname without a private UTS namespace"},
       {"domainname without uts ns", [](Json& c) { c["domainname"] = "example.org"; },
        "unable to set domainname without a private UTS namespace"},
       {"bad seccomp default",
-       [](Json& c) { c["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_DENY"}}; },
+       [](Json& c) { c["linux"]["seccomp"] = J(R"({"defaultAction": "SCMP_ACT_DENY"})"); },
        "linux.seccomp.defaultAction: unknown seccomp action \"SCMP_ACT_DENY\""},
       {"bad seccomp action",
        [](Json& c) {
@@ -635,11 +642,12 @@ TEST(ConfigTest, ValidationRules) {
                 {"args", {{{"index", 0}, {"value", 1}, {"op", "SCMP_CMP_XX"}}}}}}}};
        },
        "linux.seccomp.syscalls[0].args[0].op: unknown seccomp operator \"SCMP_CMP_XX\""},
-      {"relative masked path", [](Json& c) { c["linux"]["maskedPaths"] = {"/ok", "proc/kcore"}; },
+      {"relative masked path",
+       [](Json& c) { c["linux"]["maskedPaths"] = J(R"(["/ok", "proc/kcore"])"); },
        "linux.maskedPaths[1]: must be an absolute path"},
       {"relative readonly path", [](Json& c) { c["linux"]["readonlyPaths"] = {"sys"}; },
        "linux.readonlyPaths[0]: must be an absolute path"},
-      {"bad personality", [](Json& c) { c["linux"]["personality"] = {{"domain", "BSD"}}; },
+      {"bad personality", [](Json& c) { c["linux"]["personality"] = J(R"({"domain": "BSD"})"); },
        "linux.personality.domain: unknown domain \"BSD\" (want LINUX or LINUX32)"},
   };
   ASSERT_EQ(ValidateError(MinimalConfig()), "");
@@ -658,7 +666,7 @@ TEST(ConfigTest, ValidationAccepts) {
   const Case cases[] = {
       {"no process", [](Json& c) { c.erase("process"); }},
       {"relative mount destination",
-       [](Json& c) { c["mounts"] = {{{"destination", "tmp"}, {"type", "tmpfs"}}}; }},
+       [](Json& c) { c["mounts"] = J(R"([{"destination": "tmp", "type": "tmpfs"}])"); }},
       {"joined user ns without mappings",
        [](Json& c) {
          c["linux"]["namespaces"].push_back({{"type", "user"}, {"path", "/proc/1/ns/user"}});

@@ -460,7 +460,7 @@ Spec MountSpec(const Scratch& s) {
 }
 
 std::string CheckInsideContainer() {
-  struct stat st{};
+  struct stat st = {};
   if (stat("/proc/self/status", &st) != 0) return Errno("/proc not mounted");
   if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
     return std::string("/dev/null is not the null device");
@@ -564,7 +564,7 @@ TEST(LinuxTest, Mounts_InUserNamespace) {
     if (!r) return "SetupMounts: " + r.error();
     r = EnterRoot(spec, root, false);
     if (!r) return "EnterRoot: " + r.error();
-    struct stat st{};
+    struct stat st = {};
     if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
       return std::string("/dev/null is not the null device");
     }
