@@ -101,6 +101,16 @@ uint16_t OpenParent(const FdEntry& dir, const std::string& path, Parent& out) {
   return kSuccess;
 }
 
+/// The directory fd in slot `fd_slot` (which must hold `right`) and the guest
+/// path in the two slots after it, opened as a parent directory and final name.
+uint16_t ParentAt(WasiContext& c, Mem& m, const Slot* s, int fd_slot, uint64_t right, Parent& p) {
+  FdEntry* dir;
+  if (uint16_t r = DirFd(c, A32(s, fd_slot), right, &dir)) return r;
+  std::string path;
+  if (uint16_t r = ReadPath(m, A32(s, fd_slot + 1), A32(s, fd_slot + 2), path)) return r;
+  return OpenParent(*dir, path, p);
+}
+
 uint16_t AtResult(int rc) {
   return rc == 0 ? kSuccess : MapErrno(errno);
 }
@@ -168,32 +178,20 @@ uint16_t PathOpen(WasiContext& c, Mem& m, const Slot* s) {
 }
 
 uint16_t PathCreateDirectory(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), kRightPathCreateDirectory, &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
   Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
+  if (uint16_t r = ParentAt(c, m, s, 0, kRightPathCreateDirectory, p)) return r;
   return AtResult(mkdirat(p.fd, p.name.c_str(), 0777));
 }
 
 uint16_t PathRemoveDirectory(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), kRightPathRemoveDirectory, &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
   Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
+  if (uint16_t r = ParentAt(c, m, s, 0, kRightPathRemoveDirectory, p)) return r;
   return AtResult(unlinkat(p.fd, p.name.c_str(), AT_REMOVEDIR));
 }
 
 uint16_t PathUnlinkFile(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 0), kRightPathUnlinkFile, &dir)) return r;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 1), A32(s, 2), path)) return r;
   Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
+  if (uint16_t r = ParentAt(c, m, s, 0, kRightPathUnlinkFile, p)) return r;
   return AtResult(unlinkat(p.fd, p.name.c_str(), 0));
 }
 
@@ -304,18 +302,10 @@ uint16_t PathReadlink(WasiContext& c, Mem& m, const Slot* s) {
 // relative target outside the preopen can be written but never reached. An
 // absolute target could never be followed at all, so it is refused at once.
 uint16_t PathSymlink(WasiContext& c, Mem& m, const Slot* s) {
-  FdEntry* dir;
-  if (uint16_t r = DirFd(c, A32(s, 2), kRightPathSymlink, &dir)) return r;
-  uint32_t optr = A32(s, 0), olen = A32(s, 1);
-  if (!m.Ok(optr, olen)) return kFault;
-  std::string target(reinterpret_cast<const char*>(m.At(optr)), olen);
-  if (target.empty()) return kNoent;
-  if (target.find('\0') != std::string::npos) return kInval;
-  if (target.front() == '/') return kNotcapable;
-  std::string path;
-  if (uint16_t r = ReadPath(m, A32(s, 3), A32(s, 4), path)) return r;
   Parent p;
-  if (uint16_t r = OpenParent(*dir, path, p)) return r;
+  if (uint16_t r = ParentAt(c, m, s, 2, kRightPathSymlink, p)) return r;
+  std::string target;
+  if (uint16_t r = ReadPath(m, A32(s, 0), A32(s, 1), target)) return r;
   return AtResult(symlinkat(target.c_str(), p.fd, p.name.c_str()));
 }
 
