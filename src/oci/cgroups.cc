@@ -43,6 +43,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "oci/state.h"
 #include "oci/util.h"
 
 namespace runw::oci {
@@ -76,53 +77,11 @@ bool Exists(const std::string& path) {
   return access(path.c_str(), F_OK) == 0;
 }
 
-// Cgroup files report a size of 4096 whatever they hold, so read until EOF.
-Expected<std::string> ReadFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Fail(SysError("open " + path));
-  std::string out;
-  char buf[4096];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return Fail("read " + path + ": " + ErrnoText(err));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return out;
-}
-
-// One write(2) per value: the kernel parses each write of a cgroup file as a
-// whole, so a value must not be split.
+// One write(2) per value (WriteOnce): the kernel parses each write of a cgroup
+// file as a whole.
 Expected<void> WriteFile(const std::string& path, std::string_view value) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return Fail(SysError("open " + path));
-  ssize_t n;
-  do {
-    n = write(fd, value.data(), value.size());
-  } while (n < 0 && errno == EINTR);
-  int err = errno;
-  close(fd);
-  if (n < 0) return Fail("write " + path + ": " + ErrnoText(err));
+  if (int err = WriteOnce(path, value)) return Fail("write " + path + ": " + ErrnoText(err));
   return {};
-}
-
-// Like WriteFile, for callers that need to react to one errno value.
-int WriteErrno(const std::string& path, std::string_view value) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  ssize_t n;
-  do {
-    n = write(fd, value.data(), value.size());
-  } while (n < 0 && errno == EINTR);
-  int err = n < 0 ? errno : 0;
-  close(fd);
-  return err;
 }
 
 std::optional<int64_t> ParseInt(std::string_view text) {
@@ -227,7 +186,7 @@ struct Hierarchy {
 // to tell controllers from other super options ("rw", "xattr", "clone_children").
 std::vector<std::string> KnownControllers() {
   std::vector<std::string> names;
-  auto text = ReadFile("/proc/cgroups");
+  auto text = ReadSmallFile("/proc/cgroups");
   if (text) {
     for (const std::string& line : Split(*text, '\n')) {
       if (line.empty() || line[0] == '#') continue;
@@ -242,7 +201,7 @@ std::vector<std::string> KnownControllers() {
 }
 
 Expected<std::vector<Hierarchy>> FindHierarchies() {
-  auto text = ReadFile("/proc/self/mountinfo");
+  auto text = ReadSmallFile("/proc/self/mountinfo");
   if (!text) return Fail(text.error());
   std::vector<std::string> known = KnownControllers();
   std::vector<Hierarchy> found;
@@ -316,7 +275,7 @@ Expected<void> SetFrozenV1(const std::string& dir, bool frozen) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (true) {
     RUNW_OCI_CHECK(WriteFile(file, want));
-    std::string state = Trim(RUNW_OCI_TRY(ReadFile(file)));
+    std::string state = Trim(RUNW_OCI_TRY(ReadSmallFile(file)));
     if (state == want) return {};
     if (std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -328,7 +287,7 @@ Expected<void> SetFrozenV1(const std::string& dir, bool frozen) {
 }
 
 Expected<bool> FrozenV2(const std::string& dir) {
-  std::string events = RUNW_OCI_TRY(ReadFile(dir + "/cgroup.events"));
+  std::string events = RUNW_OCI_TRY(ReadSmallFile(dir + "/cgroup.events"));
   for (const std::string& line : Split(events, '\n')) {
     if (line == "frozen 1") return true;
   }
@@ -368,7 +327,7 @@ Expected<std::vector<std::string>> ChildCgroups(const std::string& dir) {
 }
 
 Expected<void> CollectPids(const std::string& dir, std::vector<pid_t>& out) {
-  auto text = ReadFile(dir + "/cgroup.procs");
+  auto text = ReadSmallFile(dir + "/cgroup.procs");
   if (!text) {
     // A child cgroup removed while walking has no processes left.
     if (!Exists(dir)) return {};
@@ -545,7 +504,7 @@ std::optional<Target> FindController(const std::vector<std::pair<std::string, st
   }
   for (const auto& [key, dir] : paths) {
     if (!key.empty()) continue;
-    auto list = ReadFile(dir + "/cgroup.controllers");
+    auto list = ReadSmallFile(dir + "/cgroup.controllers");
     if (!list) continue;
     for (const std::string& name : Split(Trim(*list), ' ')) {
       if (name == controller) return Target{dir, true};
@@ -581,10 +540,10 @@ std::optional<Target> FindFreezer(const std::vector<std::pair<std::string, std::
 Expected<void> InheritCpuset(const std::string& dir) {
   for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
     std::string mine = dir + "/" + file;
-    auto current = ReadFile(mine);
+    auto current = ReadSmallFile(mine);
     if (!current) return Fail(current.error());
     if (!Trim(*current).empty()) continue;
-    std::string parent = Trim(RUNW_OCI_TRY(ReadFile(Parent(dir) + "/" + file)));
+    std::string parent = Trim(RUNW_OCI_TRY(ReadSmallFile(Parent(dir) + "/" + file)));
     RUNW_OCI_CHECK(WriteFile(mine, parent));
   }
   return {};
@@ -595,10 +554,10 @@ Expected<void> InheritCpuset(const std::string& dir) {
 // controller the host keeps to itself, or a parent holding processes) does not
 // block the others; what stays unavailable is reported precisely by Apply.
 void EnableSubtreeControllers(const std::string& dir) {
-  auto list = ReadFile(dir + "/cgroup.controllers");
+  auto list = ReadSmallFile(dir + "/cgroup.controllers");
   if (!list) return;
   for (const std::string& name : Split(Trim(*list), ' ')) {
-    if (!name.empty()) (void)WriteErrno(dir + "/cgroup.subtree_control", "+" + name);
+    if (!name.empty()) (void)WriteOnce(dir + "/cgroup.subtree_control", "+" + name);
   }
 }
 
@@ -706,7 +665,7 @@ Expected<bool> Cgroup::Frozen() const {
   auto freezer = FindFreezer(paths_);
   if (!freezer) return Fail("freezer cgroup controller is not available");
   if (freezer->v2) return FrozenV2(freezer->dir);
-  std::string state = Trim(RUNW_OCI_TRY(ReadFile(freezer->dir + "/freezer.state")));
+  std::string state = Trim(RUNW_OCI_TRY(ReadSmallFile(freezer->dir + "/freezer.state")));
   return state == "FROZEN";
 }
 
@@ -730,7 +689,7 @@ Expected<void> Cgroup::Destroy() {
 std::optional<int64_t> Cgroup::MemoryLimit() const {
   auto target = FindController(paths_, "memory");
   if (!target) return std::nullopt;
-  auto text = ReadFile(target->dir + (target->v2 ? "/memory.max" : "/memory.limit_in_bytes"));
+  auto text = ReadSmallFile(target->dir + (target->v2 ? "/memory.max" : "/memory.limit_in_bytes"));
   if (!text) return std::nullopt;
   std::string value = Trim(*text);
   if (value == "max") return std::nullopt;
@@ -761,7 +720,7 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   const std::string& d = t.dir;
 
   if (m.check_before_update.value_or(false) && limit > 0) {
-    auto usage = ReadFile(d + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
+    auto usage = ReadSmallFile(d + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
     if (usage) {
       auto bytes = ParseInt(Trim(*usage));
       if (bytes && *bytes > limit) {
@@ -781,7 +740,7 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
     // cannot be limited apart from memory; the memory limit still applies.
     bool write_swap = swap != 0 && Exists(swap_file);
     if (limit != 0) {
-      int err = WriteErrno(limit_file, std::to_string(limit));
+      int err = WriteOnce(limit_file, std::to_string(limit));
       if (err == EINVAL && write_swap) {
         RUNW_OCI_CHECK(WriteFile(swap_file, std::to_string(swap)));
         RUNW_OCI_CHECK(WriteFile(limit_file, std::to_string(limit)));
@@ -876,7 +835,7 @@ Expected<void> ApplyCpu(const Paths& paths, const CpuResources& c) {
       std::string period_file = d + "/cpu.cfs_period_us";
       std::string quota_file = d + "/cpu.cfs_quota_us";
       if (c.period) {
-        int err = WriteErrno(period_file, std::to_string(*c.period));
+        int err = WriteOnce(period_file, std::to_string(*c.period));
         if (err == EINVAL && c.quota) {
           RUNW_OCI_CHECK(WriteFile(quota_file, std::to_string(*c.quota)));
           RUNW_OCI_CHECK(WriteFile(period_file, std::to_string(*c.period)));
@@ -900,7 +859,7 @@ Expected<void> ApplyCpu(const Paths& paths, const CpuResources& c) {
         // cpu.max holds both; keep the half that was not given.
         std::string quota = "max";
         std::string period = "100000";
-        auto current = ReadFile(d + "/cpu.max");
+        auto current = ReadSmallFile(d + "/cpu.max");
         if (current) {
           auto fields = Split(Trim(*current), ' ');
           if (fields.size() == 2) {

@@ -111,12 +111,7 @@ Expected<void> WriteIdMaps(pid_t pid, const Linux& linux) {
        {std::pair{"/uid_map", &linux.uid_mappings}, std::pair{"/gid_map", &linux.gid_mappings}}) {
     std::string text = IdMapText(*maps);
     if (text.empty()) continue;
-    int fd = open((base + file).c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return Fail(SysError(std::string("open ") + file));
-    ssize_t n = write(fd, text.data(), text.size());
-    int err = errno;
-    close(fd);
-    if (n != static_cast<ssize_t>(text.size())) {
+    if (int err = WriteOnce(base + file, text)) {
       return Fail(std::string("write ") + file + ": " + ErrnoText(err));
     }
   }

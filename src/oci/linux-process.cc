@@ -39,6 +39,7 @@
 #include <set>
 
 #include "oci/linux.h"
+#include "oci/state.h"
 #include "oci/util.h"
 
 namespace runw::oci {
@@ -48,27 +49,8 @@ namespace {
 
 Expected<void> WriteProcFile(const std::string& path, const std::string& value,
                              const std::string& what) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Fail(SysError(what));
-  ssize_t n;
-  do {
-    n = write(fd, value.data(), value.size());
-  } while (n < 0 && errno == EINTR);
-  int err = errno;
-  close(fd);
-  if (n != static_cast<ssize_t>(value.size())) {
-    return Fail(what + ": " + ErrnoText(n < 0 ? err : EIO));
-  }
+  if (int err = WriteOnce(path, value, O_NOFOLLOW)) return Fail(what + ": " + ErrnoText(err));
   return {};
-}
-
-std::string ReadSmall(const char* path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  char buf[256];
-  ssize_t n = read(fd, buf, sizeof buf);
-  close(fd);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 // ---- rlimits ------------------------------------------------------------------
@@ -221,7 +203,8 @@ Expected<void> SetCredentials(const User& user, bool keep_caps) {
   if (setgroups(groups.size(), groups.empty() ? nullptr : groups.data()) != 0) {
     // In a user namespace whose setgroups file says "deny", clearing the list
     // is impossible; with no groups requested there is nothing to apply.
-    bool denied = errno == EPERM && ReadSmall("/proc/self/setgroups").starts_with("deny");
+    bool denied =
+        errno == EPERM && ReadSmallFile("/proc/self/setgroups").value_or("").starts_with("deny");
     if (!groups.empty() || !denied) return Fail(SysError("setgroups"));
   }
   if (setresgid(user.gid, user.gid, user.gid) != 0) {

@@ -148,6 +148,18 @@ int CloneFlag(NamespaceType type) {
   return 0;
 }
 
+int WriteOnce(const std::string& path, std::string_view value, int extra_flags) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | extra_flags);
+  if (fd < 0) return errno;
+  ssize_t n;
+  do {
+    n = write(fd, value.data(), value.size());
+  } while (n < 0 && errno == EINTR);
+  int err = n < 0 ? errno : n != static_cast<ssize_t>(value.size()) ? EIO : 0;
+  close(fd);
+  return err;
+}
+
 std::vector<char*> CStringArray(const std::vector<std::string>& strings) {
   std::vector<char*> out;
   out.reserve(strings.size() + 1);

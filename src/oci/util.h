@@ -32,6 +32,12 @@ void CloexecFrom(int first, int keep = -1);
 /// True when it is.
 bool WaitForExit(pid_t pid, int timeout_ms);
 
+/// Writes `value` to the existing file `path` in a single write(2), as kernel
+/// interfaces (cgroup files, /proc/sys, uid_map) need: they parse each write as
+/// a whole. Returns 0, or the errno of the open or the write (EIO for a short
+/// write). `extra_flags` is added to O_WRONLY | O_CLOEXEC.
+int WriteOnce(const std::string& path, std::string_view value, int extra_flags = 0);
+
 /// One message on a SOCK_SEQPACKET socket between runw and the processes it
 /// forks (create's init, exec's joiner): a type byte, then the payload.
 bool SendMessage(int fd, char type, std::string_view payload = {});
