@@ -365,31 +365,13 @@ Expected<void> Delete(const RuntimeOptions& rt, const std::string& id, bool forc
   return Destroy(dir, &s);
 }
 
-namespace {
-
-volatile sig_atomic_t g_forward_pid = 0;
-
-void ForwardSignal(int sig) {
-  if (g_forward_pid > 0) kill(g_forward_pid, sig);
-}
-
-}  // namespace
-
 Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool detach) {
   // As a subreaper, runw inherits the init when the create's intermediate
   // process exits, and can wait for it like conmon would.
   if (!detach) prctl(PR_SET_CHILD_SUBREAPER, 1);
   RUNW_OCI_CHECK(Create(rt, options));
   Loaded c = RUNW_OCI_TRY(Load(rt, options.id));
-  if (!detach) {
-    g_forward_pid = c.state.init_pid;
-    struct sigaction sa = {};
-    sa.sa_handler = ForwardSignal;
-    sa.sa_flags = SA_RESTART;
-    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH}) {
-      sigaction(sig, &sa, nullptr);
-    }
-  }
+  if (!detach) ForwardSignalsTo(c.state.init_pid);
   if (auto r = Start(rt, options.id); !r) {
     (void)Delete(rt, options.id, true);
     return std::unexpected(r.error());
@@ -406,7 +388,7 @@ Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool d
       break;
     }
   }
-  g_forward_pid = 0;
+  ForwardSignalsTo(0);
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   RUNW_OCI_CHECK(Delete(rt, options.id, true));
   return code;

@@ -52,15 +52,15 @@ namespace {
 
 // Message types on the sync socket.
 enum Msg : char {
-  kGo = 'G',           // parent -> stage 1: you are in the cgroup
-  kMapsPlease = 'U',   // stage 1 -> parent: write my uid/gid maps
-  kMapsDone = 'M',     // parent -> stage 1
-  kInitPid = 'P',      // stage 1 -> parent: the init's pid (payload: decimal)
-  kHooksPlease = 'H',  // init -> parent: run prestart and createRuntime hooks
-  kHooksDone = 'h',    // parent -> init (payload: the state JSON for hooks)
-  kReady = 'R',        // init -> parent (payload: "wasm" or "native")
-  kCommit = 'C',       // parent -> init: state saved (payload: state JSON)
-  kError = 'E',        // child -> parent (payload: the message)
+  kGo = 'G',               // parent -> stage 1: you are in the cgroup
+  kMapsPlease = 'U',       // stage 1 -> parent: write my uid/gid maps
+  kMapsDone = 'M',         // parent -> stage 1
+  kInitPid = 'P',          // stage 1 -> parent: the init's pid (payload: decimal)
+  kHooksPlease = 'H',      // init -> parent: run prestart and createRuntime hooks
+  kHooksDone = 'h',        // parent -> init (payload: the state JSON for hooks)
+  kReady = 'R',            // init -> parent (payload: "wasm" or "native")
+  kCommit = 'C',           // parent -> init: state saved (payload: state JSON)
+  kError = kErrorMessage,  // child -> parent (payload: the message)
 };
 
 // Which namespaces to make and which to join (by an fd opened in the parent).
@@ -131,11 +131,6 @@ struct InitContext {
   NamespacePlan plan;
 };
 
-[[noreturn]] void ChildFail(int sync_fd, const std::string& message) {
-  SendMessage(sync_fd, kError, message);
-  _exit(1);
-}
-
 [[noreturn]] void RunInit(InitContext& c) {
   const Spec& spec = *c.spec;
   const Process& process = *spec.process;
@@ -146,36 +141,36 @@ struct InitContext {
 
   // Relative bind-mount sources name files in the bundle, as with runc.
   if (chdir(c.bundle.c_str()) != 0) {
-    ChildFail(c.sync_fd, "chdir " + c.bundle + ": " + ErrnoText(errno));
+    SendErrorAndExit(c.sync_fd, "chdir " + c.bundle + ": " + ErrnoText(errno));
   }
-  if (auto r = SetupMounts(spec, c.rootfs); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = SetupMounts(spec, c.rootfs); !r) SendErrorAndExit(c.sync_fd, r.error());
   SendMessage(c.sync_fd, kHooksPlease);
   auto hooks_done = ReceiveMessage(c.sync_fd);
   if (!hooks_done || hooks_done->first != kHooksDone) _exit(1);
   if (auto r = RunHooks("createContainer", spec.hooks.create_container, hooks_done->second); !r) {
-    ChildFail(c.sync_fd, r.error());
+    SendErrorAndExit(c.sync_fd, r.error());
   }
   // Hostname and sysctls go in while the host's /proc is still reachable: once in
   // the root, /proc/sys is usually one of the read-only paths. The writes land in
   // this process's new UTS, IPC and network namespaces either way.
-  if (auto r = SetHostname(spec); !r) ChildFail(c.sync_fd, r.error());
-  if (auto r = ApplySysctl(spec); !r) ChildFail(c.sync_fd, r.error());
-  if (auto r = EnterRoot(spec, c.rootfs, c.no_pivot); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = SetHostname(spec); !r) SendErrorAndExit(c.sync_fd, r.error());
+  if (auto r = ApplySysctl(spec); !r) SendErrorAndExit(c.sync_fd, r.error());
+  if (auto r = EnterRoot(spec, c.rootfs, c.no_pivot); !r) SendErrorAndExit(c.sync_fd, r.error());
   if (process.terminal) {
     if (auto r = SetupConsole(c.console_fd, process.console_size); !r) {
-      ChildFail(c.sync_fd, r.error());
+      SendErrorAndExit(c.sync_fd, r.error());
     }
     c.console_fd = -1;
   }
-  if (auto r = ApplyRlimits(process.rlimits); !r) ChildFail(c.sync_fd, r.error());
-  if (auto r = ApplyOomScoreAdj(process); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = ApplyRlimits(process.rlimits); !r) SendErrorAndExit(c.sync_fd, r.error());
+  if (auto r = ApplyOomScoreAdj(process); !r) SendErrorAndExit(c.sync_fd, r.error());
   std::optional<Seccomp> seccomp = spec.linux ? spec.linux->seccomp : std::nullopt;
-  if (auto r = CheckProcessSettings(process, seccomp); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = CheckProcessSettings(process, seccomp); !r) SendErrorAndExit(c.sync_fd, r.error());
   auto workload = PrepareWorkload(process, spec.annotations);
-  if (!workload) ChildFail(c.sync_fd, workload.error());
+  if (!workload) SendErrorAndExit(c.sync_fd, workload.error());
   if (chdir(process.cwd.c_str()) != 0) {
-    ChildFail(c.sync_fd, "chdir to cwd (\"" + process.cwd +
-                             "\") set in config.json failed: " + ErrnoText(errno));
+    SendErrorAndExit(c.sync_fd, "chdir to cwd (\"" + process.cwd +
+                                    "\") set in config.json failed: " + ErrnoText(errno));
   }
 
   SendMessage(c.sync_fd, kReady, workload->wasm ? "wasm" : "native");
@@ -222,41 +217,36 @@ struct InitContext {
   // rest are joined with its privileges.
   for (auto& [type, fd] : c.plan.join) {
     if (type == NamespaceType::kUser && setns(fd, CLONE_NEWUSER) != 0) {
-      ChildFail(c.sync_fd, SysError("join the user namespace"));
+      SendErrorAndExit(c.sync_fd, SysError("join the user namespace"));
     }
   }
   for (auto& [type, fd] : c.plan.join) {
     if (type != NamespaceType::kUser && setns(fd, CloneFlag(type)) != 0) {
-      ChildFail(c.sync_fd, SysError("join the " + std::string(NamespaceName(type)) + " namespace"));
+      SendErrorAndExit(c.sync_fd,
+                       SysError("join the " + std::string(NamespaceName(type)) + " namespace"));
     }
     close(fd);
   }
   auto go = ReceiveMessage(c.sync_fd);
   if (!go || go->first != kGo) _exit(1);
   if (c.plan.new_user) {
-    if (unshare(CLONE_NEWUSER) != 0) ChildFail(c.sync_fd, SysError("create a user namespace"));
+    if (unshare(CLONE_NEWUSER) != 0)
+      SendErrorAndExit(c.sync_fd, SysError("create a user namespace"));
     SendMessage(c.sync_fd, kMapsPlease);
     auto done = ReceiveMessage(c.sync_fd);
     if (!done || done->first != kMapsDone) _exit(1);
     if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
-      ChildFail(c.sync_fd, SysError("become root in the user namespace"));
+      SendErrorAndExit(c.sync_fd, SysError("become root in the user namespace"));
     }
   }
   if (c.plan.new_flags != 0 && unshare(c.plan.new_flags) != 0) {
-    ChildFail(c.sync_fd, SysError("create namespaces"));
+    SendErrorAndExit(c.sync_fd, SysError("create namespaces"));
   }
   pid_t init = fork();
-  if (init < 0) ChildFail(c.sync_fd, SysError("fork the container init"));
+  if (init < 0) SendErrorAndExit(c.sync_fd, SysError("fork the container init"));
   if (init == 0) RunInit(c);
   SendMessage(c.sync_fd, kInitPid, std::to_string(init));
   _exit(0);
-}
-
-std::string AbsolutePath(const std::string& path) {
-  if (path.empty() || path.front() == '/') return path;
-  char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
-  return std::string(cwd) + "/" + path;
 }
 
 // Undoes a failed create: the init (if any), the cgroup, the directory.

@@ -59,16 +59,12 @@ namespace {
 
 // Message types on the sync socket.
 enum Msg : char {
-  kExecPid = 'P',  // joiner -> parent: the exec process's pid (payload: decimal)
-  kGo = 'G',       // parent -> exec process: you are in the cgroup
-  kRunning = 'O',  // exec process -> parent: the wasm module is about to start
-  kExecve = 'X',   // exec process -> parent: execve next; end of file means it worked
-  kError = 'E',    // child -> parent (payload: the message)
+  kExecPid = 'P',          // joiner -> parent: the exec process's pid (payload: decimal)
+  kGo = 'G',               // parent -> exec process: you are in the cgroup
+  kRunning = 'O',          // exec process -> parent: the wasm module is about to start
+  kExecve = 'X',           // exec process -> parent: execve next; end of file means it worked
+  kError = kErrorMessage,  // child -> parent (payload: the message)
 };
-
-// The signals `runw exec` passes on to the process in the foreground (the same
-// set `runw run` forwards).
-constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
 
 // The entry of /proc/<pid>/ns for a namespace type.
 std::string_view ProcNsName(NamespaceType type) {
@@ -132,13 +128,6 @@ Expected<void> OpenNamespaces(pid_t init, const Spec& spec, NamespaceFds& out) {
     }
   }
   return {};
-}
-
-std::string AbsolutePath(const std::string& path) {
-  if (path.empty() || path.front() == '/') return path;
-  char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
-  return std::string(cwd) + "/" + path;
 }
 
 Expected<uint32_t> ParseId(std::string_view text, std::string_view what) {
@@ -231,11 +220,6 @@ struct ExecContext {
   pid_t parent = 0;     // `runw exec` itself
 };
 
-[[noreturn]] void ChildFail(int sync_fd, const std::string& message) {
-  SendMessage(sync_fd, kError, message);
-  _exit(1);
-}
-
 // execve, with a failure reported to the parent instead of the container's
 // stderr (RunWorkload would print it there).
 [[noreturn]] void ExecNative(const Workload& workload, const Process& process, int sync_fd) {
@@ -243,7 +227,7 @@ struct ExecContext {
   std::vector<char*> envp = CStringArray(process.env);
   SendMessage(sync_fd, kExecve);
   execve(workload.path.c_str(), argv.data(), envp.data());
-  ChildFail(sync_fd, SysError("exec " + workload.path));
+  SendErrorAndExit(sync_fd, SysError("exec " + workload.path));
 }
 
 [[noreturn]] void RunExecProcess(ExecContext& c) {
@@ -267,24 +251,24 @@ struct ExecContext {
     // The pty becomes the controlling terminal of a session of its own.
     setsid();
     if (auto r = SetupConsole(c.console_fd, process.console_size); !r) {
-      ChildFail(c.sync_fd, r.error());
+      SendErrorAndExit(c.sync_fd, r.error());
     }
   }
   // Joining the mount namespace left this process at the container's root.
   if (chdir(process.cwd.c_str()) != 0) {
-    ChildFail(c.sync_fd, "chdir to cwd (\"" + process.cwd +
-                             "\") set in config.json failed: " + ErrnoText(errno));
+    SendErrorAndExit(c.sync_fd, "chdir to cwd (\"" + process.cwd +
+                                    "\") set in config.json failed: " + ErrnoText(errno));
   }
-  if (auto r = ApplyRlimits(process.rlimits); !r) ChildFail(c.sync_fd, r.error());
-  if (auto r = ApplyOomScoreAdj(process); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = ApplyRlimits(process.rlimits); !r) SendErrorAndExit(c.sync_fd, r.error());
+  if (auto r = ApplyOomScoreAdj(process); !r) SendErrorAndExit(c.sync_fd, r.error());
   const Spec& spec = *c.spec;
   std::optional<Seccomp> seccomp = spec.linux ? spec.linux->seccomp : std::nullopt;
-  if (auto r = CheckProcessSettings(process, seccomp); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = CheckProcessSettings(process, seccomp); !r) SendErrorAndExit(c.sync_fd, r.error());
   auto workload = PrepareWorkload(process, c.annotations);
-  if (!workload) ChildFail(c.sync_fd, workload.error());
+  if (!workload) SendErrorAndExit(c.sync_fd, workload.error());
 
   CloexecFrom(3 + c.preserve_fds);
-  if (auto r = FinalizeProcess(process, seccomp); !r) ChildFail(c.sync_fd, r.error());
+  if (auto r = FinalizeProcess(process, seccomp); !r) SendErrorAndExit(c.sync_fd, r.error());
   if (!workload->wasm) ExecNative(*workload, process, c.sync_fd);
   SendMessage(c.sync_fd, kRunning);
   close(c.sync_fd);
@@ -300,18 +284,18 @@ struct ExecContext {
   if (getppid() != c.parent) _exit(1);
   // A terminal's ^C reaches the whole foreground process group; the joiner
   // must outlive it to pass the exec process's status on (runw forwards it).
-  for (int sig : kForwarded)
+  for (int sig : kForwardedSignals)
     signal(sig, SIG_IGN);
 
   for (const NamespaceFd& ns : c.namespaces->fds) {
     if (setns(ns.fd, CloneFlag(ns.type)) != 0) {
-      ChildFail(c.sync_fd, SysError("join the " + std::string(NamespaceName(ns.type)) +
-                                    " namespace of the container"));
+      SendErrorAndExit(c.sync_fd, SysError("join the " + std::string(NamespaceName(ns.type)) +
+                                           " namespace of the container"));
     }
     close(ns.fd);
   }
   pid_t child = fork();
-  if (child < 0) ChildFail(c.sync_fd, SysError("fork the exec process"));
+  if (child < 0) SendErrorAndExit(c.sync_fd, SysError("fork the exec process"));
   if (child == 0) RunExecProcess(c);
   if (c.console_fd >= 0) close(c.console_fd);
   SendMessage(c.sync_fd, kExecPid, std::to_string(child));
@@ -324,12 +308,6 @@ struct ExecContext {
     if (errno != EINTR) _exit(1);
   }
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-}
-
-volatile sig_atomic_t g_forward_pid = 0;
-
-void ForwardSignal(int sig) {
-  if (g_forward_pid > 0) kill(g_forward_pid, sig);
 }
 
 }  // namespace
@@ -435,34 +413,27 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
   };
   if (auto r = cgroup.AddProcess(child); !r) return abandon(r.error());
 
-  if (!options.detach) {
-    g_forward_pid = child;
-    struct sigaction sa = {};
-    sa.sa_handler = ForwardSignal;
-    sa.sa_flags = SA_RESTART;
-    for (int sig : kForwarded)
-      sigaction(sig, &sa, nullptr);
-  }
+  if (!options.detach) ForwardSignalsTo(child);
   if (!SendMessage(sync, kGo)) return abandon("exec: the process ended during setup");
   bool started = false;
   for (;;) {
     msg = ReceiveMessage(sync);
     if (!msg) break;  // end of file: execve succeeded, or the process died
     if (msg->first == kError) {
-      g_forward_pid = 0;
+      ForwardSignalsTo(0);
       reap_joiner();
       return Fail(msg->second);
     }
     if (msg->first == kRunning || msg->first == kExecve) started = true;
   }
   if (!started) {
-    g_forward_pid = 0;
+    ForwardSignalsTo(0);
     reap_joiner();
     return Fail("exec: the process ended during setup");
   }
   if (!options.pid_file.empty()) {
     if (auto r = WriteFileAtomic(AbsolutePath(options.pid_file), std::to_string(child), 0644); !r) {
-      g_forward_pid = 0;
+      ForwardSignalsTo(0);
       return abandon(r.error());
     }
   }
@@ -472,7 +443,7 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
     return 0;
   }
   int status = reap_joiner();
-  g_forward_pid = 0;
+  ForwardSignalsTo(0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

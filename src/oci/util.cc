@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cstring>
 
 #include "oci/state.h"
@@ -158,6 +159,34 @@ int WriteOnce(const std::string& path, std::string_view value, int extra_flags) 
   int err = n < 0 ? errno : n != static_cast<ssize_t>(value.size()) ? EIO : 0;
   close(fd);
   return err;
+}
+
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
+namespace {
+volatile sig_atomic_t g_forward_pid = 0;
+void ForwardSignal(int sig) {
+  if (g_forward_pid > 0) kill(g_forward_pid, sig);
+}
+}  // namespace
+
+void ForwardSignalsTo(pid_t pid) {
+  g_forward_pid = pid;
+  struct sigaction sa = {};
+  sa.sa_handler = ForwardSignal;
+  sa.sa_flags = SA_RESTART;
+  for (int sig : kForwardedSignals)
+    sigaction(sig, &sa, nullptr);
+}
+
+void SendErrorAndExit(int fd, const std::string& message) {
+  SendMessage(fd, kErrorMessage, message);
+  _exit(1);
 }
 
 std::vector<char*> CStringArray(const std::vector<std::string>& strings) {

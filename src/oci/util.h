@@ -2,6 +2,7 @@
 // runc's messages), signal names, fd hygiene, and an error-propagation macro.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -38,11 +39,27 @@ bool WaitForExit(pid_t pid, int timeout_ms);
 /// write). `extra_flags` is added to O_WRONLY | O_CLOEXEC.
 int WriteOnce(const std::string& path, std::string_view value, int extra_flags = 0);
 
+/// `path` made absolute against the current directory (unchanged when it is
+/// absolute or empty, or when the current directory cannot be read).
+std::string AbsolutePath(const std::string& path);
+
+/// The signals `runw run` and foreground `runw exec` pass on to the process they
+/// wait for, as runc does.
+inline constexpr int kForwardedSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
+                                            SIGUSR1, SIGUSR2, SIGWINCH};
+/// From now on, kForwardedSignals sent to runw go to `pid` instead (0: dropped).
+void ForwardSignalsTo(pid_t pid);
+
 /// One message on a SOCK_SEQPACKET socket between runw and the processes it
 /// forks (create's init, exec's joiner): a type byte, then the payload.
 bool SendMessage(int fd, char type, std::string_view payload = {});
 /// The next message, or std::nullopt at end of file or on error.
 std::optional<std::pair<char, std::string>> ReceiveMessage(int fd);
+/// The message type a forked child uses to report why it failed (payload: the
+/// message); every sync protocol reserves it.
+inline constexpr char kErrorMessage = 'E';
+/// Sends kErrorMessage with `message`, then exits the (forked) process.
+[[noreturn]] void SendErrorAndExit(int fd, const std::string& message);
 
 /// The clone(2)/unshare(2)/setns(2) flag of a namespace type.
 int CloneFlag(NamespaceType type);
