@@ -4,6 +4,13 @@
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
+#if RUNW_DISPATCH_PROFILE
+#include <cstdio>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+#endif
 
 #include "wasm/sem.h"
 
@@ -361,7 +368,52 @@ RUNW_INLINE bool CmpTaken(const Slot* fp, const uint8_t* pc) {
   }
 }
 
+// A scalar load or store with a computed address (AddrMode in interp.h).
+template <AddrMode kMode>
+RUNW_INLINE uint64_t EffectiveAddress(const Slot* fp, const uint8_t* pc) {
+  const uint32_t a = U32(pc, 1);
+  uint32_t addr;
+  if constexpr (kMode == AddrMode::kSlot) {
+    addr = Get<uint32_t>(fp, a);
+  } else if constexpr (kMode == AddrMode::kConst) {
+    addr = a;
+  } else if constexpr (kMode == AddrMode::kAddImm) {
+    addr = Get<uint32_t>(fp, a) + U32(pc, 3);
+  } else if constexpr (kMode == AddrMode::kAddReg) {
+    addr = Get<uint32_t>(fp, a) + Get<uint32_t>(fp, U32(pc, 3));
+  } else {
+    addr = (Get<uint32_t>(fp, a) << (U32(pc, 4) & 31)) + U32(pc, 3);
+  }
+  return uint64_t{addr} + U32(pc, 2);
+}
+template <Opcode op, AddrMode kMode, bool kImmValue>
+RUNW_INLINE void MemStep(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
+  using M = typename MemOp<op>::Mem;
+  using V = typename MemOp<op>::Val;
+  constexpr uint32_t kFieldsEnd = 8 + 4 * AddrModeFields(kMode);
+  const uint64_t ea = EffectiveAddress<kMode>(fp, pc);
+  if constexpr (MemOp<op>::kLoad) {
+    Put<V>(fp, U32(pc, 0), static_cast<V>(Load<M>(mem, ea)));
+  } else if constexpr (kImmValue) {
+    Store<M>(mem, ea, static_cast<M>(FromImm<V>(Rd<uint64_t>(pc + kFieldsEnd))));
+  } else {
+    Store<M>(mem, ea, static_cast<M>(Get<V>(fp, U32(pc, 0))));
+  }
+  pc += kFieldsEnd + (kImmValue ? 8 : 0);
+}
+
 }  // namespace
+
+int MemOpIndex(Opcode op) {
+  int i = 0;
+#define RUNW_MEM_INDEX(name)           \
+  if (op == Opcode::k##name) return i; \
+  ++i;
+  RUNW_LOAD_OPS(RUNW_MEM_INDEX)
+  RUNW_STORE_OPS(RUNW_MEM_INDEX)
+#undef RUNW_MEM_INDEX
+  return -1;
+}
 
 int CmpBranchIndex(Opcode op) {
   int i = 0;
@@ -432,6 +484,80 @@ TrapCode TableFill(ModuleInstance* inst, uint32_t t, uint32_t i, Ref v, uint32_t
 
 const void* const* g_handlers = nullptr;
 
+#if RUNW_DISPATCH_PROFILE
+// A developer's tool (cmake -DRUNW_DISPATCH_PROFILE=ON): counts how often each
+// handler runs and which pairs run back to back, and prints the most frequent at
+// exit. The pairs are the candidates for fused instructions.
+std::string HandlerName(const void* h) {
+  static const char* const kCmpNames[] = {
+#define RUNW_CMP_NAME(name) #name,
+      RUNW_CMP_OPS(RUNW_CMP_NAME)
+#undef RUNW_CMP_NAME
+  };
+  static const char* const kIOpNames[] = {
+#define RUNW_IOP_NAME(name) #name,
+      RUNW_IOPS(RUNW_IOP_NAME)
+#undef RUNW_IOP_NAME
+  };
+  for (size_t i = 0; i < kHandlerTableSize; ++i) {
+    if (g_handlers[i] != h) continue;
+    if (i < kImmHandlers) return std::string(kOpTable[i].text);
+    if (i < kCmpHandlers) return std::string(kOpTable[i - kImmHandlers].text) + "/imm";
+    if (i < kIOpHandlers) {
+      const size_t k = i - kCmpHandlers;
+      return std::string("br_") + kCmpNames[k / 4] + ((k & 2) ? "/imm" : "") +
+             ((k & 1) ? "/true" : "/false");
+    }
+    if (i < kMemHandlers) return kIOpNames[i - kIOpHandlers];
+    static const char* const kModeNames[] = {"", "@const", "@add_imm", "@add", "@shl_add_imm"};
+    const size_t k = i - kMemHandlers;
+    const size_t op = k / (2 * kNumAddrModes);
+    const size_t mode = (k / 2) % kNumAddrModes;
+    for (uint16_t code = 0; code < kOpcodeSpace; ++code) {
+      if (kOpTable[code].imm == Imm::kMemArg && MemOpIndex(static_cast<Opcode>(code)) == int(op))
+        return std::string(kOpTable[code].text) + kModeNames[mode] + ((k & 1) ? "/imm" : "");
+    }
+    return "?";
+  }
+  return "?";
+}
+
+struct DispatchProfile {
+  std::unordered_map<const void*, uint64_t> single;
+  std::map<std::pair<const void*, const void*>, uint64_t> pairs;
+  const void* prev = nullptr;
+  ~DispatchProfile() {
+    auto print = [](const char* title, auto& m, auto name) {
+      std::vector<std::pair<uint64_t, std::string>> v;
+      uint64_t total = 0;
+      for (auto& [k, n] : m) {
+        v.emplace_back(n, name(k));
+        total += n;
+      }
+      std::sort(v.rbegin(), v.rend());
+      std::fprintf(stderr, "%s (%llu dispatches)\n", title, static_cast<unsigned long long>(total));
+      for (size_t i = 0; i < v.size() && i < 40; ++i)
+        std::fprintf(stderr, "  %6.2f%%  %s\n", 100.0 * v[i].first / total, v[i].second.c_str());
+    };
+    print("handlers", single, [](const void* h) { return HandlerName(h); });
+    print("pairs", pairs, [](const std::pair<const void*, const void*>& p) {
+      return HandlerName(p.first) + " -> " + HandlerName(p.second);
+    });
+  }
+};
+DispatchProfile g_profile;
+
+void ProfileDispatch(const uint8_t* pc) {
+  const void* h = Rd<const void*>(pc);
+  g_profile.single[h]++;
+  if (g_profile.prev) g_profile.pairs[{g_profile.prev, h}]++;
+  g_profile.prev = h;
+}
+#define RUNW_PROFILE_DISPATCH(pc) ProfileDispatch(pc)
+#else
+#define RUNW_PROFILE_DISPATCH(pc) ((void)0)
+#endif
+
 // The interpreter proper. Called once with `entry == nullptr` to publish the
 // handler table, which needs the addresses of this function's labels.
 TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
@@ -457,6 +583,25 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
 #define RUNW_IOP_LABEL(name) table[kIOpHandlers + static_cast<size_t>(IOp::k##name)] = &&I_##name;
     RUNW_IOPS(RUNW_IOP_LABEL)
 #undef RUNW_IOP_LABEL
+    {
+      // Per memory operation: (mode, literal value) pairs in AddrMode order.
+      size_t k = kMemHandlers;
+#define RUNW_LOAD_LABELS(name)                                                             \
+  for (const void* h :                                                                     \
+       {&&A_##name##_0, &&A_##name##_1, &&A_##name##_2, &&A_##name##_3, &&A_##name##_4}) { \
+    table[k++] = h;                                                                        \
+    k++; /* loads have no literal-value form */                                            \
+  }
+#define RUNW_STORE_LABELS(name)                                                          \
+  for (const void* h :                                                                   \
+       {&&A_##name##_0, &&V_##name##_0, &&A_##name##_1, &&V_##name##_1, &&A_##name##_2,  \
+        &&V_##name##_2, &&A_##name##_3, &&V_##name##_3, &&A_##name##_4, &&V_##name##_4}) \
+    table[k++] = h;
+      RUNW_LOAD_OPS(RUNW_LOAD_LABELS)
+      RUNW_STORE_OPS(RUNW_STORE_LABELS)
+#undef RUNW_LOAD_LABELS
+#undef RUNW_STORE_LABELS
+    }
     g_handlers = table;
     return TrapCode::kOk;
   }
@@ -474,7 +619,9 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
   Slot* nfp = fp;
   const uint8_t* ret_pc = nullptr;
 
-#define NEXT() goto* Rd<const void*>(pc)
+#define NEXT()               \
+  RUNW_PROFILE_DISPATCH(pc); \
+  goto* Rd<const void*>(pc)
 #define TRAP(code) \
   do {             \
     trap = (code); \
@@ -520,6 +667,29 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
   RUNW_CMP_OPS(RUNW_CMP_HANDLERS)
 #undef RUNW_CMP_HANDLERS
 #undef RUNW_CMP_BODY
+
+#define RUNW_MEM_HANDLER(label, name, mode, imm_value)                           \
+  label:                                                                         \
+  MemStep<Opcode::k##name, static_cast<AddrMode>(mode), imm_value>(fp, pc, mem); \
+  NEXT();
+#define RUNW_LOAD_HANDLERS(name)                 \
+  RUNW_MEM_HANDLER(A_##name##_0, name, 0, false) \
+  RUNW_MEM_HANDLER(A_##name##_1, name, 1, false) \
+  RUNW_MEM_HANDLER(A_##name##_2, name, 2, false) \
+  RUNW_MEM_HANDLER(A_##name##_3, name, 3, false) \
+  RUNW_MEM_HANDLER(A_##name##_4, name, 4, false)
+#define RUNW_STORE_HANDLERS(name)               \
+  RUNW_LOAD_HANDLERS(name)                      \
+  RUNW_MEM_HANDLER(V_##name##_0, name, 0, true) \
+  RUNW_MEM_HANDLER(V_##name##_1, name, 1, true) \
+  RUNW_MEM_HANDLER(V_##name##_2, name, 2, true) \
+  RUNW_MEM_HANDLER(V_##name##_3, name, 3, true) \
+  RUNW_MEM_HANDLER(V_##name##_4, name, 4, true)
+  RUNW_LOAD_OPS(RUNW_LOAD_HANDLERS)
+  RUNW_STORE_OPS(RUNW_STORE_HANDLERS)
+#undef RUNW_STORE_HANDLERS
+#undef RUNW_LOAD_HANDLERS
+#undef RUNW_MEM_HANDLER
 
 L_Invalid:
   TRAP(TrapCode::kInternal);

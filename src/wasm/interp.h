@@ -109,17 +109,71 @@ enum class IOp : uint16_t {
   X(I64GeS)             \
   X(I64GeU)
 
+// Scalar loads and stores, which also come in forms that compute their address
+// (see AddrMode) and, for stores, forms whose value is a literal.
+#define RUNW_LOAD_OPS(X) \
+  X(I32Load)             \
+  X(I64Load)             \
+  X(F32Load)             \
+  X(F64Load)             \
+  X(I32Load8S)           \
+  X(I32Load8U)           \
+  X(I32Load16S)          \
+  X(I32Load16U)          \
+  X(I64Load8S)           \
+  X(I64Load8U)           \
+  X(I64Load16S)          \
+  X(I64Load16U)          \
+  X(I64Load32S)          \
+  X(I64Load32U)
+#define RUNW_STORE_OPS(X) \
+  X(I32Store)             \
+  X(I64Store)             \
+  X(F32Store)             \
+  X(F64Store)             \
+  X(I32Store8)            \
+  X(I32Store16)           \
+  X(I64Store8)            \
+  X(I64Store16)           \
+  X(I64Store32)
+
+// How a scalar load or store finds its address. Compilers compute most addresses
+// with an add (base + constant, base + index, or (index << scale) + constant) right
+// before the access; folding that arithmetic into the access saves a dispatch.
+// The i32 arithmetic wraps exactly as the separate instructions would, and only
+// then is the static offset added (in 64 bits, so the guard region catches it).
+//
+//   [h][value][a][offset]                      kSlot       ea = a
+//   [h][value][c][offset]                      kConst      ea = c (a literal)
+//   [h][value][a][offset][k]                   kAddImm     ea = a + k
+//   [h][value][a][offset][b]                   kAddReg     ea = a + b
+//   [h][value][a][offset][k][shift]            kShlAddImm  ea = (a << shift) + k
+//
+// `value` is the load's destination or the store's source slot; a store whose value
+// is a literal has it as 64 bits after these fields (its value field is unused).
+enum class AddrMode : uint8_t { kSlot, kConst, kAddImm, kAddReg, kShlAddImm };
+inline constexpr size_t kNumAddrModes = 5;
+inline constexpr uint32_t AddrModeFields(AddrMode m) {
+  return m == AddrMode::kSlot || m == AddrMode::kConst ? 3 : m == AddrMode::kShlAddImm ? 5 : 4;
+}
+
+/// Index of a scalar load or store in RUNW_LOAD_OPS then RUNW_STORE_OPS, or -1.
+int MemOpIndex(Opcode op);
+inline constexpr size_t kNumMemOps = 23;
+
 /// Index of `op` in RUNW_CMP_OPS, or -1 when it does not fuse with branches.
 int CmpBranchIndex(Opcode op);
 inline constexpr size_t kNumCmpOps = 22;
 
 // The handler table: opcode handlers (operands in slots), the same with the second
 // operand a literal, fused compare-and-branch handlers (4 per comparison: operand
-// in a slot or literal, times branch when false or true), then one per IOp.
+// in a slot or literal, times branch when false or true), one per IOp, then the
+// scalar loads and stores by address mode (2 per mode: value in a slot or literal).
 inline constexpr size_t kImmHandlers = kOpcodeSpace;
 inline constexpr size_t kCmpHandlers = 2 * kOpcodeSpace;
 inline constexpr size_t kIOpHandlers = kCmpHandlers + 4 * kNumCmpOps;
-inline constexpr size_t kHandlerTableSize = kIOpHandlers + static_cast<size_t>(IOp::kCount);
+inline constexpr size_t kMemHandlers = kIOpHandlers + static_cast<size_t>(IOp::kCount);
+inline constexpr size_t kHandlerTableSize = kMemHandlers + kNumMemOps * kNumAddrModes * 2;
 
 const void* const* HandlerTable();
 inline const void* HandlerFor(Opcode op) {
@@ -136,6 +190,14 @@ inline const void* HandlerForCmpBranch(Opcode op, bool imm, bool when) {
 }
 inline const void* HandlerFor(IOp op) {
   return HandlerTable()[kIOpHandlers + static_cast<uint16_t>(op)];
+}
+
+/// A scalar load or store with address mode `mode`; `imm_value`: a store whose
+/// value is a literal.
+inline const void* HandlerForMem(Opcode op, AddrMode mode, bool imm_value) {
+  return HandlerTable()[kMemHandlers +
+                        (MemOpIndex(op) * kNumAddrModes + static_cast<size_t>(mode)) * 2 +
+                        imm_value];
 }
 
 /// Whether the opcode is run by a handler in the opcode-indexed part of the table

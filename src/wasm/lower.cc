@@ -10,6 +10,13 @@
 // the callee's frame starts at the first of them. The result of the instruction
 // just emitted can be redirected into the local that a following local.set or
 // local.tee names, which removes most copies from ordinary code.
+//
+// i32 additions are deferred the same way: an entry can stand for "a + k",
+// "a + b" or "(a << s) + k" not yet computed, which a following scalar load or
+// store folds into its address (AddrMode in interp.h), so the usual address
+// arithmetic costs no dispatch of its own. The sources of such an entry are locals
+// or the entry's own home, never the home of a stack position above it, which the
+// next push would overwrite.
 #include "wasm/lower.h"
 
 #include <cstring>
@@ -29,14 +36,16 @@ class Lowerer {
   CompiledFunc Finish();
 
  private:
-  enum class Kind : uint8_t { kTemp, kLocal, kConst };
+  enum class Kind : uint8_t { kTemp, kLocal, kConst, kAddImm, kAddReg, kShlAddImm };
   struct Entry {
     ValType type;
     Kind kind;
-    uint32_t home;  // the slot this stack position owns
-    uint32_t src;   // kLocal: the local's slot
-    uint64_t bits;  // kConst: the value
+    uint32_t home;      // the slot this stack position owns
+    uint32_t src;       // kLocal: the local's slot; deferred sums: the first operand's slot
+    uint64_t bits;      // kConst: the value; kAddImm, kShlAddImm: the i32 addend
+    uint32_t src2 = 0;  // kAddReg: the second operand's slot; kShlAddImm: the shift
   };
+  static bool Deferred(const Entry& e) { return e.kind >= Kind::kAddImm; }
   struct Fixup {
     uint32_t instr;  // start of the branch instruction
     uint32_t field;  // position of its i32 displacement
@@ -100,17 +109,27 @@ class Lowerer {
     max_slots_ = std::max(max_slots_, home + 1);
   }
   void Materialize(Entry& e);
+  // Computes a deferred sum into `dst`.
+  void EmitDeferred(const Entry& e, uint32_t dst);
+  // Replaces the top two entries by a deferred sum when their forms allow it.
+  bool DeferAdd();
+  // The operand fields of a load or store address taken from `e` (popped).
+  AddrMode EmitAddressFields(const Entry& e, uint32_t value, uint32_t offset);
   void MaterializeTop(size_t n) {
     for (size_t i = stack_.size() - n; i < stack_.size(); ++i)
       Materialize(stack_[i]);
   }
   void MaterializeAll() { MaterializeTop(stack_.size()); }
-  void MaterializeLocal(uint32_t slot) {
-    for (Entry& e : stack_)
-      if (e.kind == Kind::kLocal && e.src == slot) Materialize(e);
+  // Before `slot` is overwritten: the entries below `end` that read it.
+  void MaterializeLocal(uint32_t slot, size_t end) {
+    for (size_t i = 0; i < end; ++i) {
+      Entry& e = stack_[i];
+      const bool reads = (e.kind == Kind::kLocal || Deferred(e)) && e.src == slot;
+      if (reads || (e.kind == Kind::kAddReg && e.src2 == slot)) Materialize(e);
+    }
   }
   uint32_t Src(Entry& e) {
-    if (e.kind == Kind::kConst) Materialize(e);
+    if (e.kind == Kind::kConst || Deferred(e)) Materialize(e);
     return e.kind == Kind::kLocal ? e.src : e.home;
   }
   uint32_t PopSrc() {
@@ -230,8 +249,119 @@ void Lowerer::Materialize(Entry& e) {
       U32(e.home);
       Put(e.bits);
       break;
+    case Kind::kAddImm:
+    case Kind::kAddReg:
+    case Kind::kShlAddImm:
+      EmitDeferred(e, e.home);
+      break;
   }
   e.kind = Kind::kTemp;
+}
+
+void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
+  uint32_t a = e.src;
+  if (e.kind == Kind::kShlAddImm) {
+    Op(HandlerForImm(Opcode::kI32Shl));
+    U32(dst);
+    U32(a);
+    Put(uint64_t{e.src2});
+    a = dst;
+  }
+  if (e.kind == Kind::kAddReg) {
+    Op(HandlerFor(Opcode::kI32Add));
+    U32(dst);
+    U32(a);
+    U32(e.src2);
+  } else {
+    Op(HandlerForImm(Opcode::kI32Add));
+    U32(dst);
+    U32(a);
+    Put(e.bits);
+  }
+}
+
+bool Lowerer::DeferAdd() {
+  const size_t n = stack_.size();
+  Entry a = stack_[n - 2];
+  Entry b = stack_[n - 1];
+  if (a.kind == Kind::kConst && b.kind != Kind::kConst) std::swap(a, b);
+  // The result takes the first operand's position; p is its home.
+  const uint32_t p = stack_[n - 2].home;
+  // A source slot for an operand that is a local, or a value in home p.
+  auto base = [&](const Entry& e) -> std::optional<uint32_t> {
+    if (e.kind == Kind::kLocal) return e.src;
+    if (e.kind == Kind::kTemp && e.home == p) return p;
+    return std::nullopt;
+  };
+  Entry r{ValType::kI32, Kind::kAddImm, p, 0, 0};
+  if (b.kind == Kind::kConst) {
+    const uint32_t k = static_cast<uint32_t>(b.bits);
+    if (a.kind == Kind::kConst) return false;
+    if ((a.kind == Kind::kAddImm || a.kind == Kind::kShlAddImm) &&
+        (a.src != a.home || a.home == p)) {
+      // (x + k1) + k2 = x + (k1 + k2) in wrapping i32 arithmetic.
+      r = a;
+      r.home = p;
+      r.bits = static_cast<uint32_t>(a.bits + k);
+    } else if (a.kind == Kind::kTemp && a.home == p && fusable_ && last_dst_slot_ == p &&
+               last_.op == Opcode::kI32Shl && last_.is_imm) {
+      // (x << s) + k: the shift just emitted becomes part of the sum.
+      code_.resize(last_.start);
+      r.kind = Kind::kShlAddImm;
+      r.src = last_.a;
+      r.src2 = static_cast<uint32_t>(last_.imm & 31);
+      r.bits = k;
+    } else if (auto src = base(a)) {
+      r.src = *src;
+      r.bits = k;
+    } else {
+      return false;
+    }
+  } else {
+    auto x = base(a);
+    if (!x || b.kind != Kind::kLocal) return false;
+    r.kind = Kind::kAddReg;
+    r.src = *x;
+    r.src2 = b.src;
+  }
+  stack_.resize(n - 2);
+  stack_.push_back(r);
+  fusable_ = false;
+  return true;
+}
+
+AddrMode Lowerer::EmitAddressFields(const Entry& e, uint32_t value, uint32_t offset) {
+  U32(value);
+  switch (e.kind) {
+    case Kind::kConst:
+      U32(static_cast<uint32_t>(e.bits));
+      U32(offset);
+      return AddrMode::kConst;
+    case Kind::kAddImm:
+      U32(e.src);
+      U32(offset);
+      U32(static_cast<uint32_t>(e.bits));
+      return AddrMode::kAddImm;
+    case Kind::kAddReg:
+      U32(e.src);
+      U32(offset);
+      U32(e.src2);
+      return AddrMode::kAddReg;
+    case Kind::kShlAddImm:
+      U32(e.src);
+      U32(offset);
+      U32(static_cast<uint32_t>(e.bits));
+      U32(e.src2);
+      return AddrMode::kShlAddImm;
+    case Kind::kLocal:
+      U32(e.src);
+      break;
+    case Kind::kTemp:
+      U32(e.home);
+      break;
+  }
+  U32(offset);
+  return AddrMode::kSlot;
 }
 
 void Lowerer::Resolve(const BlockType& bt, std::span<const ValType>& params,
@@ -278,6 +408,12 @@ void Lowerer::EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond) {
 
 void Lowerer::EmitReturn() {
   const size_t n = type_.results.size();
+  if (n == 1 && Deferred(stack_.back())) {
+    // Compute the result straight into its place.
+    EmitDeferred(stack_.back(), 0);
+    Op(IOp::kReturn);
+    return;
+  }
   MaterializeTop(n);
   if (n == 1 && SlotsOf(type_.results[0]) == 1 && stack_.back().home != 0 &&
       !(fusable_ && last_dst_slot_ == stack_.back().home)) {
@@ -476,9 +612,11 @@ Opcode SwappedOp(Opcode op) {
 void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
   Instr in = in_;
   const OpInfo* pinfo = &info_;
+  if (in.op == Opcode::kI32Add && DeferAdd()) return;
   if (info_.num_params == 2 && stack_.size() >= 2) {
     Entry& a = stack_[stack_.size() - 2];
     Entry& b = stack_.back();
+    if (Deferred(b)) Materialize(b);
     const Opcode swapped = SwappedOp(in.op);
     if (a.kind == Kind::kConst && b.kind != Kind::kConst && swapped != Opcode::kNop) {
       // Put the literal second so it can travel in the instruction. Homes stay with
@@ -602,6 +740,36 @@ void Lowerer::Special(const Instr& in) {
   const OpInfo& info = kOpTable[static_cast<uint16_t>(in.op)];
   switch (info.imm) {
     case Imm::kMemArg: {
+      if (MemOpIndex(in.op) >= 0) {
+        // A scalar access: the address may be a literal or a deferred sum, and a
+        // stored value a literal.
+        if (info.num_results) {
+          const Entry addr = stack_.back();
+          stack_.pop_back();
+          const uint32_t dst = PushTemp(info.result);
+          const uint32_t start = Here();
+          Op(HandlerFor(in.op));  // patched below for the address mode
+          const uint32_t field = Here();
+          const AddrMode mode = EmitAddressFields(addr, dst, in.mem_offset);
+          const void* h = HandlerForMem(in.op, mode, false);
+          std::memcpy(code_.data() + start, &h, sizeof(h));
+          MarkResult(field, dst);
+        } else {
+          const Entry value = stack_.back();
+          const bool imm_value = value.kind == Kind::kConst;
+          const uint32_t value_slot = imm_value ? 0 : PopSrc();
+          if (imm_value) stack_.pop_back();
+          const Entry addr = stack_.back();
+          stack_.pop_back();
+          const uint32_t start = Here();
+          Op(HandlerFor(in.op));
+          const AddrMode mode = EmitAddressFields(addr, value_slot, in.mem_offset);
+          if (imm_value) Put(value.bits);
+          const void* h = HandlerForMem(in.op, mode, imm_value);
+          std::memcpy(code_.data() + start, &h, sizeof(h));
+        }
+        return;
+      }
       if (info.num_results) {  // load: (addr) -> value
         const uint32_t addr = PopSrc();
         const uint32_t dst = PushTemp(info.result);
@@ -738,9 +906,11 @@ void Lowerer::Special(const Instr& in) {
       Entry& top = stack_.back();
       if (!(top.kind == Kind::kLocal && top.src == slot)) {
         // Earlier stack entries that read this local must keep the old value.
-        MaterializeLocal(slot);
+        MaterializeLocal(slot, stack_.size() - 1);
         Entry& e = stack_.back();
-        if (e.kind == Kind::kConst) {
+        if (Deferred(e)) {
+          EmitDeferred(e, slot);
+        } else if (e.kind == Kind::kConst) {
           Op(IOp::kConst64);
           U32(slot);
           Put(e.bits);
