@@ -402,7 +402,33 @@ RUNW_INLINE void MemStep(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
   pc += kFieldsEnd + (kImmValue ? 8 : 0);
 }
 
+// A fused arithmetic pair (RUNW_FUSED_OPS).
+template <Opcode kOuter, Opcode kInner, bool kInnerFirst>
+RUNW_INLINE void FusedStep(Slot* fp, const uint8_t*& pc) {
+  using T = C<kInfo<kInner>.result>;
+  const T x = static_cast<T>(Sem<kInner>::Do(Get<T>(fp, U32(pc, 1)), Get<T>(fp, U32(pc, 2)), 0));
+  const T c = Get<T>(fp, U32(pc, 3));
+  const T r = kInnerFirst ? static_cast<T>(Sem<kOuter>::Do(x, c, 0))
+                          : static_cast<T>(Sem<kOuter>::Do(c, x, 0));
+  Put<T>(fp, U32(pc, 0), r);
+  pc += 24;
+}
+
 }  // namespace
+
+int FusedIndex(Opcode outer, Opcode inner, bool inner_first) {
+  using enum Opcode;
+  const bool commutative = outer == kI32Add || outer == kI64Add || outer == kF32Add ||
+                           outer == kF64Add || outer == kF32Mul || outer == kF64Mul;
+  int i = 0;
+#define RUNW_FUSED_INDEX(name, o, in, first)                                               \
+  if (outer == k##o && inner == k##in && (first == inner_first || (commutative && first))) \
+    return i;                                                                              \
+  ++i;
+  RUNW_FUSED_OPS(RUNW_FUSED_INDEX)
+#undef RUNW_FUSED_INDEX
+  return -1;
+}
 
 int MemOpIndex(Opcode op) {
   int i = 0;
@@ -509,6 +535,14 @@ std::string HandlerName(const void* h) {
              ((k & 1) ? "/true" : "/false");
     }
     if (i < kMemHandlers) return kIOpNames[i - kIOpHandlers];
+    if (i >= kFusedHandlers) {
+      static const char* const kFusedNames[] = {
+#define RUNW_FUSED_NAME(name, outer, inner, first) #name,
+          RUNW_FUSED_OPS(RUNW_FUSED_NAME)
+#undef RUNW_FUSED_NAME
+      };
+      return kFusedNames[i - kFusedHandlers];
+    }
     static const char* const kModeNames[] = {"", "@const", "@add_imm", "@add", "@shl_add_imm"};
     const size_t k = i - kMemHandlers;
     const size_t op = k / (2 * kNumAddrModes);
@@ -602,6 +636,12 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
 #undef RUNW_LOAD_LABELS
 #undef RUNW_STORE_LABELS
     }
+    {
+      size_t k = kFusedHandlers;
+#define RUNW_FUSED_LABEL(name, outer, inner, first) table[k++] = &&F_##name;
+      RUNW_FUSED_OPS(RUNW_FUSED_LABEL)
+#undef RUNW_FUSED_LABEL
+    }
     g_handlers = table;
     return TrapCode::kOk;
   }
@@ -690,6 +730,12 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
 #undef RUNW_STORE_HANDLERS
 #undef RUNW_LOAD_HANDLERS
 #undef RUNW_MEM_HANDLER
+
+#define RUNW_FUSED_HANDLER(name, outer, inner, first)                      \
+  F_##name : FusedStep<Opcode::k##outer, Opcode::k##inner, first>(fp, pc); \
+  NEXT();
+  RUNW_FUSED_OPS(RUNW_FUSED_HANDLER)
+#undef RUNW_FUSED_HANDLER
 
 L_Invalid:
   TRAP(TrapCode::kInternal);
@@ -922,6 +968,10 @@ I_TableFill: {
   pc += 24;
   NEXT();
 }
+I_ShlAddImm:
+  fp[U32(pc, 0)] = (Get<uint32_t>(fp, U32(pc, 1)) << (U32(pc, 3) & 31)) + U32(pc, 2);
+  pc += 24;
+  NEXT();
 I_Shuffle: {
   V128 r = simd::I8x16Shuffle(Get<V128>(fp, U32(pc, 1)), Get<V128>(fp, U32(pc, 2)), pc + 20);
   Put<V128>(fp, U32(pc, 0), r);

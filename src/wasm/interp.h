@@ -75,7 +75,8 @@ namespace runw::wasm {
   X(TableGrow)       \
   X(TableSize)       \
   X(TableFill)       \
-  X(Shuffle)
+  X(Shuffle)         \
+  X(ShlAddImm)
 
 enum class IOp : uint16_t {
 #define RUNW_IOP_ENUM(name) k##name,
@@ -161,6 +162,31 @@ inline constexpr uint32_t AddrModeFields(AddrMode m) {
 int MemOpIndex(Opcode op);
 inline constexpr size_t kNumMemOps = 23;
 
+// Pairs of arithmetic operations run as one instruction when the second consumes
+// the first's result: name, outer operation, inner operation, and whether the
+// inner result is the outer's first operand ([h][dst][a][b][c] computes
+// outer(inner(a, b), c), or outer(c, inner(a, b))). Floating-point pairs round
+// twice, exactly like the separate instructions (the interpreter is built with
+// -ffp-contract=off).
+#define RUNW_FUSED_OPS(X)             \
+  X(I32MulAdd, I32Add, I32Mul, true)  \
+  X(I32MulSub, I32Sub, I32Mul, true)  \
+  X(I32SubMul, I32Sub, I32Mul, false) \
+  X(I64MulAdd, I64Add, I64Mul, true)  \
+  X(F32MulAdd, F32Add, F32Mul, true)  \
+  X(F32MulSub, F32Sub, F32Mul, true)  \
+  X(F32SubMul, F32Sub, F32Mul, false) \
+  X(F32MulMul, F32Mul, F32Mul, true)  \
+  X(F64MulAdd, F64Add, F64Mul, true)  \
+  X(F64MulSub, F64Sub, F64Mul, true)  \
+  X(F64SubMul, F64Sub, F64Mul, false) \
+  X(F64MulMul, F64Mul, F64Mul, true)
+inline constexpr size_t kNumFusedOps = 12;
+
+/// Index in RUNW_FUSED_OPS of the pair outer(inner(..), c) (`inner_first`) or
+/// outer(c, inner(..)); for a commutative outer both are the first form. -1 if none.
+int FusedIndex(Opcode outer, Opcode inner, bool inner_first);
+
 /// Index of `op` in RUNW_CMP_OPS, or -1 when it does not fuse with branches.
 int CmpBranchIndex(Opcode op);
 inline constexpr size_t kNumCmpOps = 22;
@@ -168,12 +194,14 @@ inline constexpr size_t kNumCmpOps = 22;
 // The handler table: opcode handlers (operands in slots), the same with the second
 // operand a literal, fused compare-and-branch handlers (4 per comparison: operand
 // in a slot or literal, times branch when false or true), one per IOp, then the
-// scalar loads and stores by address mode (2 per mode: value in a slot or literal).
+// scalar loads and stores by address mode (2 per mode: value in a slot or literal),
+// then the fused arithmetic pairs.
 inline constexpr size_t kImmHandlers = kOpcodeSpace;
 inline constexpr size_t kCmpHandlers = 2 * kOpcodeSpace;
 inline constexpr size_t kIOpHandlers = kCmpHandlers + 4 * kNumCmpOps;
 inline constexpr size_t kMemHandlers = kIOpHandlers + static_cast<size_t>(IOp::kCount);
-inline constexpr size_t kHandlerTableSize = kMemHandlers + kNumMemOps * kNumAddrModes * 2;
+inline constexpr size_t kFusedHandlers = kMemHandlers + kNumMemOps * kNumAddrModes * 2;
+inline constexpr size_t kHandlerTableSize = kFusedHandlers + kNumFusedOps;
 
 const void* const* HandlerTable();
 inline const void* HandlerFor(Opcode op) {
@@ -198,6 +226,10 @@ inline const void* HandlerForMem(Opcode op, AddrMode mode, bool imm_value) {
   return HandlerTable()[kMemHandlers +
                         (MemOpIndex(op) * kNumAddrModes + static_cast<size_t>(mode)) * 2 +
                         imm_value];
+}
+
+inline const void* HandlerForFused(int index) {
+  return HandlerTable()[kFusedHandlers + index];
 }
 
 /// Whether the opcode is run by a handler in the opcode-indexed part of the table

@@ -191,6 +191,9 @@ class Lowerer {
   }
 
   void Generic(const Instr& in, const OpInfo& info);
+  // Emits `op` fused with the instruction just emitted when that computed one of
+  // its operands (RUNW_FUSED_OPS); returns whether it did.
+  bool TryFuse(Opcode op);
   void Special(const Instr& in);
 
   const Module& m_;
@@ -259,23 +262,21 @@ void Lowerer::Materialize(Entry& e) {
 }
 
 void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
-  uint32_t a = e.src;
   if (e.kind == Kind::kShlAddImm) {
-    Op(HandlerForImm(Opcode::kI32Shl));
+    Op(IOp::kShlAddImm);
     U32(dst);
-    U32(a);
-    Put(uint64_t{e.src2});
-    a = dst;
-  }
-  if (e.kind == Kind::kAddReg) {
+    U32(e.src);
+    U32(static_cast<uint32_t>(e.bits));
+    U32(e.src2);
+  } else if (e.kind == Kind::kAddReg) {
     Op(HandlerFor(Opcode::kI32Add));
     U32(dst);
-    U32(a);
+    U32(e.src);
     U32(e.src2);
   } else {
     Op(HandlerForImm(Opcode::kI32Add));
     U32(dst);
-    U32(a);
+    U32(e.src);
     Put(e.bits);
   }
 }
@@ -653,6 +654,7 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
     last_ = last;
     return;
   }
+  if (info.num_params == 2 && TryFuse(in.op)) return;
   // Operands are popped last-first; the handler takes them first-first.
   uint32_t srcs[3];
   for (int i = info.num_params; i-- > 0;)
@@ -668,6 +670,35 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
   last.a = srcs[0];
   last.b = info.num_params > 1 ? srcs[1] : 0;
   last_ = last;
+}
+
+bool Lowerer::TryFuse(Opcode op) {
+  if (!fusable_ || last_.is_imm || last_.op == Opcode::kNop || last_.start >= Here()) return false;
+  const size_t n = stack_.size();
+  const Entry& a = stack_[n - 2];
+  const Entry& b = stack_[n - 1];
+  const bool inner_first = a.kind == Kind::kTemp && a.home == last_dst_slot_;
+  const bool inner_second = b.kind == Kind::kTemp && b.home == last_dst_slot_;
+  if (inner_first == inner_second) return false;
+  // The other operand must be readable in place: producing it now could overwrite
+  // a slot the inner operation reads.
+  const Entry& other = inner_first ? b : a;
+  if (other.kind != Kind::kLocal && other.kind != Kind::kTemp) return false;
+  const int index = FusedIndex(op, last_.op, inner_first);
+  if (index < 0) return false;
+  const uint32_t c = other.kind == Kind::kLocal ? other.src : other.home;
+  const LastOp inner = last_;
+  code_.resize(inner.start);
+  stack_.resize(n - 2);
+  const uint32_t dst = PushTemp(kOpTable[static_cast<uint16_t>(op)].result);
+  Op(HandlerForFused(index));
+  const uint32_t field = Here();
+  U32(dst);
+  U32(inner.a);
+  U32(inner.b);
+  U32(c);
+  MarkResult(field, dst);
+  return true;
 }
 
 Lowerer::Cond Lowerer::PopCond() {
