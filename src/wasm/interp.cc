@@ -402,28 +402,54 @@ RUNW_INLINE void MemStep(Slot* fp, const uint8_t*& pc, uint8_t* mem) {
   pc += kFieldsEnd + (kImmValue ? 8 : 0);
 }
 
-// A fused arithmetic pair (RUNW_FUSED_OPS).
-template <Opcode kOuter, Opcode kInner, bool kInnerFirst>
+// A fused arithmetic pair (RUNW_FUSED_OPS, shapes in interp.h).
+template <Opcode kOuter, Opcode kInner, bool kInnerFirst, FusedShape kShape>
 RUNW_INLINE void FusedStep(Slot* fp, const uint8_t*& pc) {
-  using T = C<kInfo<kInner>.result>;
-  const T x = static_cast<T>(Sem<kInner>::Do(Get<T>(fp, U32(pc, 1)), Get<T>(fp, U32(pc, 2)), 0));
-  const T c = Get<T>(fp, U32(pc, 3));
-  const T r = kInnerFirst ? static_cast<T>(Sem<kOuter>::Do(x, c, 0))
-                          : static_cast<T>(Sem<kOuter>::Do(c, x, 0));
-  Put<T>(fp, U32(pc, 0), r);
-  pc += 24;
+  using A = C<kInfo<kInner>.params[0]>;
+  using B = C<kInfo<kInner>.params[1]>;
+  using X = C<kInfo<kInner>.result>;
+  using O = std::conditional_t<kInnerFirst, C<kInfo<kOuter>.params[1]>, C<kInfo<kOuter>.params[0]>>;
+  constexpr bool kInnerImm = kShape == FusedShape::kKR || kShape == FusedShape::kKK;
+  constexpr bool kOuterImm = kShape == FusedShape::kRK || kShape == FusedShape::kKK;
+  const A a = Get<A>(fp, U32(pc, 1));
+  B b;
+  O c;
+  if constexpr (kShape == FusedShape::kRR) {
+    b = Get<B>(fp, U32(pc, 2));
+    c = Get<O>(fp, U32(pc, 3));
+  } else if constexpr (kShape == FusedShape::kRK) {
+    b = Get<B>(fp, U32(pc, 2));
+    c = FromImm<O>(Rd<uint64_t>(pc + 20));
+  } else if constexpr (kShape == FusedShape::kKR) {
+    c = Get<O>(fp, U32(pc, 2));
+    b = FromImm<B>(Rd<uint64_t>(pc + 20));
+  } else {
+    b = FromImm<B>(Rd<uint64_t>(pc + 16));
+    c = FromImm<O>(Rd<uint64_t>(pc + 24));
+  }
+  static_assert(kInnerImm || kOuterImm || kShape == FusedShape::kRR);
+  const X x = static_cast<X>(Sem<kInner>::Do(a, b, 0));
+  using R = C<kInfo<kOuter>.result>;
+  const R r = kInnerFirst ? static_cast<R>(Sem<kOuter>::Do(x, c, 0))
+                          : static_cast<R>(Sem<kOuter>::Do(c, x, 0));
+  Put<R>(fp, U32(pc, 0), r);
+  pc += kShape == FusedShape::kRR ? 24 : kShape == FusedShape::kKK ? 32 : 28;
 }
 
 }  // namespace
 
-int FusedIndex(Opcode outer, Opcode inner, bool inner_first) {
+int FusedIndex(Opcode outer, Opcode inner, bool inner_first, FusedShape shape) {
   using enum Opcode;
+  using enum FusedShape;
   const bool commutative = outer == kI32Add || outer == kI64Add || outer == kF32Add ||
-                           outer == kF64Add || outer == kF32Mul || outer == kF64Mul;
+                           outer == kF64Add || outer == kF32Mul || outer == kF64Mul ||
+                           outer == kI32Mul || outer == kI32Xor || outer == kI32Or ||
+                           outer == kI32And;
   int i = 0;
-#define RUNW_FUSED_INDEX(name, o, in, first)                                               \
-  if (outer == k##o && inner == k##in && (first == inner_first || (commutative && first))) \
-    return i;                                                                              \
+#define RUNW_FUSED_INDEX(name, o, in, first, sh)        \
+  if (outer == k##o && inner == k##in && shape == sh && \
+      (first == inner_first || (commutative && first))) \
+    return i;                                           \
   ++i;
   RUNW_FUSED_OPS(RUNW_FUSED_INDEX)
 #undef RUNW_FUSED_INDEX
@@ -537,7 +563,7 @@ std::string HandlerName(const void* h) {
     if (i < kMemHandlers) return kIOpNames[i - kIOpHandlers];
     if (i >= kFusedHandlers) {
       static const char* const kFusedNames[] = {
-#define RUNW_FUSED_NAME(name, outer, inner, first) #name,
+#define RUNW_FUSED_NAME(name, outer, inner, first, shape) #name,
           RUNW_FUSED_OPS(RUNW_FUSED_NAME)
 #undef RUNW_FUSED_NAME
       };
@@ -638,7 +664,7 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
     }
     {
       size_t k = kFusedHandlers;
-#define RUNW_FUSED_LABEL(name, outer, inner, first) table[k++] = &&F_##name;
+#define RUNW_FUSED_LABEL(name, outer, inner, first, shape) table[k++] = &&F_##name;
       RUNW_FUSED_OPS(RUNW_FUSED_LABEL)
 #undef RUNW_FUSED_LABEL
     }
@@ -731,8 +757,8 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
 #undef RUNW_LOAD_HANDLERS
 #undef RUNW_MEM_HANDLER
 
-#define RUNW_FUSED_HANDLER(name, outer, inner, first)                      \
-  F_##name : FusedStep<Opcode::k##outer, Opcode::k##inner, first>(fp, pc); \
+#define RUNW_FUSED_HANDLER(name, outer, inner, first, shape)                                  \
+  F_##name : FusedStep<Opcode::k##outer, Opcode::k##inner, first, FusedShape::shape>(fp, pc); \
   NEXT();
   RUNW_FUSED_OPS(RUNW_FUSED_HANDLER)
 #undef RUNW_FUSED_HANDLER

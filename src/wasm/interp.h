@@ -162,30 +162,56 @@ inline constexpr uint32_t AddrModeFields(AddrMode m) {
 int MemOpIndex(Opcode op);
 inline constexpr size_t kNumMemOps = 23;
 
-// Pairs of arithmetic operations run as one instruction when the second consumes
-// the first's result: name, outer operation, inner operation, and whether the
-// inner result is the outer's first operand ([h][dst][a][b][c] computes
-// outer(inner(a, b), c), or outer(c, inner(a, b))). Floating-point pairs round
-// twice, exactly like the separate instructions (the interpreter is built with
-// -ffp-contract=off).
-#define RUNW_FUSED_OPS(X)             \
-  X(I32MulAdd, I32Add, I32Mul, true)  \
-  X(I32MulSub, I32Sub, I32Mul, true)  \
-  X(I32SubMul, I32Sub, I32Mul, false) \
-  X(I64MulAdd, I64Add, I64Mul, true)  \
-  X(F32MulAdd, F32Add, F32Mul, true)  \
-  X(F32MulSub, F32Sub, F32Mul, true)  \
-  X(F32SubMul, F32Sub, F32Mul, false) \
-  X(F32MulMul, F32Mul, F32Mul, true)  \
-  X(F64MulAdd, F64Add, F64Mul, true)  \
-  X(F64MulSub, F64Sub, F64Mul, true)  \
-  X(F64SubMul, F64Sub, F64Mul, false) \
-  X(F64MulMul, F64Mul, F64Mul, true)
-inline constexpr size_t kNumFusedOps = 12;
+// Pairs of arithmetic operations run as one instruction when the second (outer)
+// consumes the first's (inner's) result. Either may take a literal as its second
+// operand, which gives four shapes:
+//
+//   kRR  outer(inner(a, b), c)    [h][dst][a][b][c]
+//   kRK  outer(inner(a, b), k)    [h][dst][a][b][k:64]
+//   kKR  outer(inner(a, j), c)    [h][dst][a][c][j:64]
+//   kKK  outer(inner(a, j), k)    [h][dst][a][j:64][k:64]
+//
+// With `first` false the inner result is the outer's second operand instead:
+// outer(c, inner(a, b)). A commutative outer is listed with `first` only. The set
+// was chosen by profiling the compute benchmarks (cmake -DRUNW_DISPATCH_PROFILE=ON):
+// products feeding sums, and the shift/xor/multiply mixing of hash functions and
+// bit indexing. Floating-point pairs round twice, exactly like the separate
+// instructions (the interpreter is built with -ffp-contract=off).
+enum class FusedShape : uint8_t { kRR, kRK, kKR, kKK };
+#define RUNW_FUSED_OPS(X)                     \
+  X(I32MulAdd, I32Add, I32Mul, true, kRR)     \
+  X(I32MulSub, I32Sub, I32Mul, true, kRR)     \
+  X(I32SubMul, I32Sub, I32Mul, false, kRR)    \
+  X(I64MulAdd, I64Add, I64Mul, true, kRR)     \
+  X(F32MulAdd, F32Add, F32Mul, true, kRR)     \
+  X(F32MulSub, F32Sub, F32Mul, true, kRR)     \
+  X(F32SubMul, F32Sub, F32Mul, false, kRR)    \
+  X(F32MulMul, F32Mul, F32Mul, true, kRR)     \
+  X(F64MulAdd, F64Add, F64Mul, true, kRR)     \
+  X(F64MulSub, F64Sub, F64Mul, true, kRR)     \
+  X(F64SubMul, F64Sub, F64Mul, false, kRR)    \
+  X(F64MulMul, F64Mul, F64Mul, true, kRR)     \
+  X(I32XorMulK, I32Mul, I32Xor, true, kRK)    \
+  X(I32AddRotlK, I32Rotl, I32Add, true, kRK)  \
+  X(I32AddAndK, I32And, I32Add, true, kRK)    \
+  X(I32XorShrUK, I32ShrU, I32Xor, true, kRK)  \
+  X(I32ShlKXor, I32Xor, I32Shl, true, kKR)    \
+  X(I32ShrUKXor, I32Xor, I32ShrU, true, kKR)  \
+  X(I32ShlKOr, I32Or, I32Shl, true, kKR)      \
+  X(I32ShrUKOr, I32Or, I32ShrU, true, kKR)    \
+  X(I32ShlKAdd, I32Add, I32Shl, true, kKR)    \
+  X(I32MulKAdd, I32Add, I32Mul, true, kKR)    \
+  X(I32AndKAdd, I32Add, I32And, true, kKR)    \
+  X(I32MulKShrUK, I32ShrU, I32Mul, true, kKK) \
+  X(I32ShrUKAndK, I32And, I32ShrU, true, kKK) \
+  X(I32MulKAddK, I32Add, I32Mul, true, kKK)   \
+  X(I32ShlKOrK, I32Or, I32Shl, true, kKK)     \
+  X(I32AndKShlK, I32Shl, I32And, true, kKK)
+inline constexpr size_t kNumFusedOps = 28;
 
-/// Index in RUNW_FUSED_OPS of the pair outer(inner(..), c) (`inner_first`) or
-/// outer(c, inner(..)); for a commutative outer both are the first form. -1 if none.
-int FusedIndex(Opcode outer, Opcode inner, bool inner_first);
+/// Index in RUNW_FUSED_OPS of outer(inner(..), ..) (`inner_first`) or
+/// outer(.., inner(..)) in the given shape, or -1 when the pair is not fused.
+int FusedIndex(Opcode outer, Opcode inner, bool inner_first, FusedShape shape);
 
 /// Index of `op` in RUNW_CMP_OPS, or -1 when it does not fuse with branches.
 int CmpBranchIndex(Opcode op);

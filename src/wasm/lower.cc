@@ -194,6 +194,8 @@ class Lowerer {
   // Emits `op` fused with the instruction just emitted when that computed one of
   // its operands (RUNW_FUSED_OPS); returns whether it did.
   bool TryFuse(Opcode op);
+  void EmitFused(int index, FusedShape shape, uint32_t dst, const LastOp& inner, uint32_t c,
+                 uint64_t k);
   void Special(const Instr& in);
 
   const Module& m_;
@@ -262,6 +264,21 @@ void Lowerer::Materialize(Entry& e) {
 }
 
 void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
+  if (e.kind != Kind::kShlAddImm && fusable_ && e.src == last_dst_slot_ &&
+      last_.op != Opcode::kNop && last_.start < Here()) {
+    // The first operand is the result of the instruction just emitted: run the
+    // two as one when the pair is fused (its result temporary is then unused).
+    const bool outer_imm = e.kind == Kind::kAddImm;
+    const FusedShape shape = last_.is_imm ? (outer_imm ? FusedShape::kKK : FusedShape::kKR)
+                                          : (outer_imm ? FusedShape::kRK : FusedShape::kRR);
+    const int index = FusedIndex(Opcode::kI32Add, last_.op, true, shape);
+    if (index >= 0) {
+      const LastOp inner = last_;
+      code_.resize(inner.start);
+      EmitFused(index, shape, dst, inner, e.src2, e.bits);
+      return;
+    }
+  }
   if (e.kind == Kind::kShlAddImm) {
     Op(IOp::kShlAddImm);
     U32(dst);
@@ -327,7 +344,9 @@ bool Lowerer::DeferAdd() {
   }
   stack_.resize(n - 2);
   stack_.push_back(r);
-  fusable_ = false;
+  // The sum may still fuse with the instruction that produced its first operand
+  // (EmitDeferred), as long as nothing is emitted in between.
+  fusable_ = fusable_ && r.kind != Kind::kShlAddImm && r.src == last_dst_slot_;
   return true;
 }
 
@@ -634,6 +653,7 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
     }
   }
   const OpInfo& info = *pinfo;
+  if (info.num_params == 2 && TryFuse(in.op)) return;
   LastOp last;
   last.op = in.op;
   if (info.num_params == 2 && stack_.back().kind == Kind::kConst &&
@@ -654,7 +674,6 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
     last_ = last;
     return;
   }
-  if (info.num_params == 2 && TryFuse(in.op)) return;
   // Operands are popped last-first; the handler takes them first-first.
   uint32_t srcs[3];
   for (int i = info.num_params; i-- > 0;)
@@ -673,32 +692,84 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
 }
 
 bool Lowerer::TryFuse(Opcode op) {
-  if (!fusable_ || last_.is_imm || last_.op == Opcode::kNop || last_.start >= Here()) return false;
   const size_t n = stack_.size();
   const Entry& a = stack_[n - 2];
   const Entry& b = stack_[n - 1];
-  const bool inner_first = a.kind == Kind::kTemp && a.home == last_dst_slot_;
-  const bool inner_second = b.kind == Kind::kTemp && b.home == last_dst_slot_;
-  if (inner_first == inner_second) return false;
-  // The other operand must be readable in place: producing it now could overwrite
-  // a slot the inner operation reads.
+  // The inner operation is either the instruction just emitted (its result is the
+  // temporary it wrote; after a literal first operand was moved second, the entry
+  // that refers to it is a kLocal alias), or a deferred sum, computed by nobody yet.
+  const bool fresh = fusable_ && last_.op != Opcode::kNop && last_.start < Here();
+  auto is_fresh = [&](const Entry& e) {
+    return fresh && ((e.kind == Kind::kTemp && e.home == last_dst_slot_) ||
+                     (e.kind == Kind::kLocal && e.src == last_dst_slot_));
+  };
+  auto is_sum = [](const Entry& e) { return e.kind == Kind::kAddImm || e.kind == Kind::kAddReg; };
+  bool inner_first;
+  bool emitted;
+  if (is_fresh(a) != is_fresh(b)) {
+    inner_first = is_fresh(a);
+    emitted = true;
+  } else if (is_sum(a) != is_sum(b)) {
+    inner_first = is_sum(a);
+    emitted = false;
+  } else {
+    return false;
+  }
+  // The other operand must be readable in place or a literal: computing it now
+  // could overwrite a slot the inner operation reads.
   const Entry& other = inner_first ? b : a;
-  if (other.kind != Kind::kLocal && other.kind != Kind::kTemp) return false;
-  const int index = FusedIndex(op, last_.op, inner_first);
+  if (other.kind != Kind::kLocal && other.kind != Kind::kTemp && other.kind != Kind::kConst) {
+    return false;
+  }
+  LastOp inner = last_;
+  if (!emitted) {
+    const Entry& sum = inner_first ? a : b;
+    inner = LastOp{};
+    inner.op = Opcode::kI32Add;
+    inner.a = sum.src;
+    inner.b = sum.src2;
+    inner.imm = sum.bits;
+    inner.is_imm = sum.kind == Kind::kAddImm;
+  }
+  const bool outer_imm = other.kind == Kind::kConst;
+  const FusedShape shape = inner.is_imm ? (outer_imm ? FusedShape::kKK : FusedShape::kKR)
+                                        : (outer_imm ? FusedShape::kRK : FusedShape::kRR);
+  const int index = FusedIndex(op, inner.op, inner_first, shape);
   if (index < 0) return false;
   const uint32_t c = other.kind == Kind::kLocal ? other.src : other.home;
-  const LastOp inner = last_;
-  code_.resize(inner.start);
+  const uint64_t k = other.bits;
+  if (emitted) code_.resize(inner.start);
   stack_.resize(n - 2);
   const uint32_t dst = PushTemp(kOpTable[static_cast<uint16_t>(op)].result);
-  Op(HandlerForFused(index));
-  const uint32_t field = Here();
-  U32(dst);
-  U32(inner.a);
-  U32(inner.b);
-  U32(c);
+  const uint32_t field = Here() + 8;
+  EmitFused(index, shape, dst, inner, c, k);
   MarkResult(field, dst);
   return true;
+}
+
+void Lowerer::EmitFused(int index, FusedShape shape, uint32_t dst, const LastOp& inner, uint32_t c,
+                        uint64_t k) {
+  Op(HandlerForFused(index));
+  U32(dst);
+  U32(inner.a);
+  switch (shape) {
+    case FusedShape::kRR:
+      U32(inner.b);
+      U32(c);
+      break;
+    case FusedShape::kRK:
+      U32(inner.b);
+      Put(k);
+      break;
+    case FusedShape::kKR:
+      U32(c);
+      Put(inner.imm);
+      break;
+    case FusedShape::kKK:
+      Put(inner.imm);
+      Put(k);
+      break;
+  }
 }
 
 Lowerer::Cond Lowerer::PopCond() {
