@@ -436,7 +436,37 @@ RUNW_INLINE void FusedStep(Slot* fp, const uint8_t*& pc) {
   pc += kShape == FusedShape::kRR ? 24 : kShape == FusedShape::kKK ? 32 : 28;
 }
 
+// Add, then compare the sum and branch (RUNW_ADD_CMP_OPS in interp.h). Returns
+// the displacement's offset in the instruction.
+template <bool kAddImm, bool kCmpImm>
+constexpr uint32_t AddCmpDisp() {
+  return 16 + (kAddImm ? 8 : 4) + (kCmpImm ? 8 : 4);
+}
+template <Opcode op, bool kAddImm, bool kCmpImm, bool kWhen>
+RUNW_INLINE bool AddCmpTaken(Slot* fp, const uint8_t* pc) {
+  constexpr uint32_t kC = 16 + (kAddImm ? 8 : 4);
+  const uint32_t a = Get<uint32_t>(fp, U32(pc, 1));
+  const uint32_t b =
+      kAddImm ? static_cast<uint32_t>(Rd<uint64_t>(pc + 16)) : Get<uint32_t>(fp, U32(pc, 2));
+  const uint32_t sum = a + b;
+  fp[U32(pc, 0)] = sum;
+  // Read after the store: the comparison may name the sum's own slot.
+  const uint32_t c = kCmpImm ? static_cast<uint32_t>(Rd<uint64_t>(pc + kC))
+                             : Get<uint32_t>(fp, Rd<uint32_t>(pc + kC));
+  return (Sem<op>::Do(sum, c, 0) != 0) == kWhen;
+}
+
 }  // namespace
+
+int AddCmpIndex(Opcode op) {
+  int i = 0;
+#define RUNW_ADD_CMP_INDEX(name)       \
+  if (op == Opcode::k##name) return i; \
+  ++i;
+  RUNW_ADD_CMP_OPS(RUNW_ADD_CMP_INDEX)
+#undef RUNW_ADD_CMP_INDEX
+  return -1;
+}
 
 int FusedIndex(Opcode outer, Opcode inner, bool inner_first, FusedShape shape) {
   using enum Opcode;
@@ -561,6 +591,16 @@ std::string HandlerName(const void* h) {
              ((k & 1) ? "/true" : "/false");
     }
     if (i < kMemHandlers) return kIOpNames[i - kIOpHandlers];
+    if (i >= kAddCmpHandlers) {
+      static const char* const kAddCmpNames[] = {
+#define RUNW_ADD_CMP_NAME(name) #name,
+          RUNW_ADD_CMP_OPS(RUNW_ADD_CMP_NAME)
+#undef RUNW_ADD_CMP_NAME
+      };
+      const size_t k = i - kAddCmpHandlers;
+      return std::string("add_br_") + kAddCmpNames[k / 8] + ((k & 4) ? "/addimm" : "") +
+             ((k & 2) ? "/imm" : "") + ((k & 1) ? "/true" : "/false");
+    }
     if (i >= kFusedHandlers) {
       static const char* const kFusedNames[] = {
 #define RUNW_FUSED_NAME(name, outer, inner, first, shape) #name,
@@ -668,6 +708,15 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
       RUNW_FUSED_OPS(RUNW_FUSED_LABEL)
 #undef RUNW_FUSED_LABEL
     }
+    {
+      size_t k = kAddCmpHandlers;
+#define RUNW_ADD_CMP_LABELS(name)                                                                \
+  for (const void* h : {&&X_##name##_000, &&X_##name##_001, &&X_##name##_010, &&X_##name##_011,  \
+                        &&X_##name##_100, &&X_##name##_101, &&X_##name##_110, &&X_##name##_111}) \
+    table[k++] = h;
+      RUNW_ADD_CMP_OPS(RUNW_ADD_CMP_LABELS)
+#undef RUNW_ADD_CMP_LABELS
+    }
     g_handlers = table;
     return TrapCode::kOk;
   }
@@ -762,6 +811,30 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
   NEXT();
   RUNW_FUSED_OPS(RUNW_FUSED_HANDLER)
 #undef RUNW_FUSED_HANDLER
+
+#define RUNW_ADD_CMP_BODY(label, name, add_imm, cmp_imm, when)           \
+  label:                                                                 \
+  if (AddCmpTaken<Opcode::k##name, add_imm, cmp_imm, when>(fp, pc)) {    \
+    const int32_t d = Rd<int32_t>(pc + AddCmpDisp<add_imm, cmp_imm>());  \
+    if (d < 0 && interrupt.load(std::memory_order_relaxed)) [[unlikely]] \
+      TRAP(TrapCode::kInterrupted);                                      \
+    pc += d;                                                             \
+  } else {                                                               \
+    pc += AddCmpDisp<add_imm, cmp_imm>() + 4;                            \
+  }                                                                      \
+  NEXT();
+#define RUNW_ADD_CMP_HANDLERS(name)                            \
+  RUNW_ADD_CMP_BODY(X_##name##_000, name, false, false, false) \
+  RUNW_ADD_CMP_BODY(X_##name##_001, name, false, false, true)  \
+  RUNW_ADD_CMP_BODY(X_##name##_010, name, false, true, false)  \
+  RUNW_ADD_CMP_BODY(X_##name##_011, name, false, true, true)   \
+  RUNW_ADD_CMP_BODY(X_##name##_100, name, true, false, false)  \
+  RUNW_ADD_CMP_BODY(X_##name##_101, name, true, false, true)   \
+  RUNW_ADD_CMP_BODY(X_##name##_110, name, true, true, false)   \
+  RUNW_ADD_CMP_BODY(X_##name##_111, name, true, true, true)
+  RUNW_ADD_CMP_OPS(RUNW_ADD_CMP_HANDLERS)
+#undef RUNW_ADD_CMP_HANDLERS
+#undef RUNW_ADD_CMP_BODY
 
 L_Invalid:
   TRAP(TrapCode::kInternal);

@@ -213,6 +213,22 @@ inline constexpr size_t kNumFusedOps = 28;
 /// outer(.., inner(..)) in the given shape, or -1 when the pair is not fused.
 int FusedIndex(Opcode outer, Opcode inner, bool inner_first, FusedShape shape);
 
+// Comparisons that also fuse with the i32.add just before them, when the sum is
+// the comparison's first operand: the loop idiom `i += step; if (i < n) continue`.
+// [h][dst][a][b or k:64][c or kc:64][disp] stores dst = a + b, then branches on
+// cmp(dst, c); 16 handlers per comparison (add and comparison each with a slot or a
+// literal, times branch when false or true).
+#define RUNW_ADD_CMP_OPS(X) \
+  X(I32Eq)                  \
+  X(I32Ne)                  \
+  X(I32LtS)                 \
+  X(I32LtU)                 \
+  X(I32GtS)                 \
+  X(I32GtU)
+inline constexpr size_t kNumAddCmpOps = 6;
+/// Index of `op` in RUNW_ADD_CMP_OPS, or -1.
+int AddCmpIndex(Opcode op);
+
 /// Index of `op` in RUNW_CMP_OPS, or -1 when it does not fuse with branches.
 int CmpBranchIndex(Opcode op);
 inline constexpr size_t kNumCmpOps = 22;
@@ -221,13 +237,14 @@ inline constexpr size_t kNumCmpOps = 22;
 // operand a literal, fused compare-and-branch handlers (4 per comparison: operand
 // in a slot or literal, times branch when false or true), one per IOp, then the
 // scalar loads and stores by address mode (2 per mode: value in a slot or literal),
-// then the fused arithmetic pairs.
+// then the fused arithmetic pairs, then add-compare-and-branch.
 inline constexpr size_t kImmHandlers = kOpcodeSpace;
 inline constexpr size_t kCmpHandlers = 2 * kOpcodeSpace;
 inline constexpr size_t kIOpHandlers = kCmpHandlers + 4 * kNumCmpOps;
 inline constexpr size_t kMemHandlers = kIOpHandlers + static_cast<size_t>(IOp::kCount);
 inline constexpr size_t kFusedHandlers = kMemHandlers + kNumMemOps * kNumAddrModes * 2;
-inline constexpr size_t kHandlerTableSize = kFusedHandlers + kNumFusedOps;
+inline constexpr size_t kAddCmpHandlers = kFusedHandlers + kNumFusedOps;
+inline constexpr size_t kHandlerTableSize = kAddCmpHandlers + 8 * kNumAddCmpOps;
 
 const void* const* HandlerTable();
 inline const void* HandlerFor(Opcode op) {
@@ -254,6 +271,9 @@ inline const void* HandlerForMem(Opcode op, AddrMode mode, bool imm_value) {
                         imm_value];
 }
 
+inline const void* HandlerForAddCmpBranch(Opcode cmp, bool add_imm, bool cmp_imm, bool when) {
+  return HandlerTable()[kAddCmpHandlers + 8 * AddCmpIndex(cmp) + 4 * add_imm + 2 * cmp_imm + when];
+}
 inline const void* HandlerForFused(int index) {
   return HandlerTable()[kFusedHandlers + index];
 }

@@ -172,6 +172,14 @@ class Lowerer {
       PatchI32(f.field, static_cast<int32_t>(target - f.instr));
     fixups.clear();
     fusable_ = false;
+    barrier_ = target;
+  }
+  // Records that an i32.add instruction was just emitted from `start`, so that a
+  // comparison of its result and a branch can join it.
+  void NoteSum(uint32_t start, bool is_imm) {
+    sum_start_ = start;
+    sum_end_ = Here();
+    sum_is_imm_ = is_imm;
   }
   void EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond);
   bool MoveBranchValues(const Ctrl& target, bool emit);
@@ -212,6 +220,12 @@ class Lowerer {
   std::vector<Ctrl> ctrls_;
   uint32_t dead_nesting_ = 0;  // blocks opened inside unreachable code
   bool fusable_ = false;
+  // Code before this position may not be rewritten: a branch target is there.
+  uint32_t barrier_ = 0;
+  // The last i32.add instruction emitted (NoteSum).
+  uint32_t sum_start_ = 0;
+  uint32_t sum_end_ = 0;
+  bool sum_is_imm_ = false;
   uint32_t last_dst_field_ = 0;
   uint32_t last_dst_slot_ = 0;
   LastOp last_;
@@ -286,15 +300,19 @@ void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
     U32(static_cast<uint32_t>(e.bits));
     U32(e.src2);
   } else if (e.kind == Kind::kAddReg) {
+    const uint32_t start = Here();
     Op(HandlerFor(Opcode::kI32Add));
     U32(dst);
     U32(e.src);
     U32(e.src2);
+    NoteSum(start, false);
   } else {
+    const uint32_t start = Here();
     Op(HandlerForImm(Opcode::kI32Add));
     U32(dst);
     U32(e.src);
     Put(e.bits);
+    NoteSum(start, true);
   }
 }
 
@@ -473,6 +491,7 @@ void Lowerer::BranchIf(Ctrl& target, const Cond& cond) {
     BranchTo(target);
     PatchI32(skip.field, static_cast<int32_t>(Here() - skip.instr));
     fusable_ = false;
+    barrier_ = Here();
     return;
   }
   const bool loop = target.kind == Opcode::kLoop;
@@ -507,6 +526,7 @@ void Lowerer::BranchTable(const Instr& in, uint32_t index) {
       target.fixups.push_back(Fixup{start, field});
     } else {
       PatchI32(field, static_cast<int32_t>(Here() - start));
+      barrier_ = Here();
       BranchTo(target);
     }
   }
@@ -528,6 +548,7 @@ void Lowerer::EnterBlock(const Instr& in) {
   if (in.op == Opcode::kLoop) {
     c.loop_start = Here();
     fusable_ = false;
+    barrier_ = Here();
   }
   ctrls_.push_back(std::move(c));
 }
@@ -672,6 +693,7 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
     Put(last.imm);
     MarkResult(field, dst);
     last_ = last;
+    if (in.op == Opcode::kI32Add) NoteSum(last.start, true);
     return;
   }
   // Operands are popped last-first; the handler takes them first-first.
@@ -689,6 +711,7 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
   last.a = srcs[0];
   last.b = info.num_params > 1 ? srcs[1] : 0;
   last_ = last;
+  if (in.op == Opcode::kI32Add) NoteSum(last.start, false);
 }
 
 bool Lowerer::TryFuse(Opcode op) {
@@ -790,6 +813,44 @@ Lowerer::Cond Lowerer::PopCond() {
 }
 
 Lowerer::Fixup Lowerer::EmitCondJump(const Cond& c, bool when, bool backward) {
+  if (c.fused && sum_end_ == Here() && sum_start_ >= barrier_ && sum_end_ > sum_start_ &&
+      AddCmpIndex(c.cmp.op) >= 0) {
+    // An i32.add ends right here and the comparison reads its result first (or
+    // second, for a symmetric comparison): add, compare and branch in one.
+    uint32_t dst, a, b = 0;
+    uint64_t k = 0;
+    std::memcpy(&dst, code_.data() + sum_start_ + 8, 4);
+    std::memcpy(&a, code_.data() + sum_start_ + 12, 4);
+    if (sum_is_imm_) {
+      std::memcpy(&k, code_.data() + sum_start_ + 16, 8);
+    } else {
+      std::memcpy(&b, code_.data() + sum_start_ + 16, 4);
+    }
+    LastOp cmp = c.cmp;
+    const bool symmetric = cmp.op == Opcode::kI32Eq || cmp.op == Opcode::kI32Ne;
+    if (cmp.a != dst && symmetric && !cmp.is_imm && cmp.b == dst) std::swap(cmp.a, cmp.b);
+    if (cmp.a == dst) {
+      code_.resize(sum_start_);
+      sum_end_ = 0;
+      const uint32_t start = Here();
+      Op(HandlerForAddCmpBranch(cmp.op, sum_is_imm_, cmp.is_imm, when));
+      U32(dst);
+      U32(a);
+      if (sum_is_imm_) {
+        Put(k);
+      } else {
+        U32(b);
+      }
+      if (cmp.is_imm) {
+        Put(cmp.imm);
+      } else {
+        U32(cmp.b);
+      }
+      const uint32_t field = Here();
+      U32(0);
+      return Fixup{start, field};
+    }
+  }
   const uint32_t start = Here();
   if (c.fused) {
     Op(HandlerForCmpBranch(c.cmp.op, c.cmp.is_imm, when));
