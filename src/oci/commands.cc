@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "oci/cgroups-devices.h"
 #include "oci/cgroups.h"
 #include "oci/container.h"
 #include "oci/hooks.h"
@@ -196,7 +197,32 @@ Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Res
   }
   std::optional<Cgroup> cg = LoadCgroup(c.dir);
   if (!cg) return Fail("container " + id + " has no cgroup to update");
-  return cg->Apply(resources);
+  if (resources.devices.empty()) return cg->Apply(resources);
+
+  // New device rules add to those in force (v1 semantics). A v2 eBPF program
+  // is replaced whole, so it is given the rules in force first: the config's
+  // list with the defaults create added, then what earlier updates added
+  // (devices.json in the state directory).
+  std::vector<DeviceRule> in_force;
+  auto config_text = ReadSmallFile(c.dir + "/config.json");
+  if (!config_text) return Fail(config_text.error());
+  Spec spec = RUNW_OCI_TRY(ParseSpec(*config_text));
+  if (spec.linux && spec.linux->resources) {
+    in_force = spec.linux->resources->devices;
+    AddDefaultDeviceRules(*spec.linux, in_force);
+  }
+  std::vector<DeviceRule> updates;
+  const std::string updates_file = c.dir + "/devices.json";
+  if (access(updates_file.c_str(), F_OK) == 0) {
+    std::string text = RUNW_OCI_TRY(ReadSmallFile(updates_file));
+    auto earlier = DeviceRulesFromJson(text);
+    if (!earlier) return Fail(updates_file + ": " + earlier.error());
+    updates = std::move(*earlier);
+  }
+  in_force.insert(in_force.end(), updates.begin(), updates.end());
+  RUNW_OCI_CHECK(cg->Apply(resources, in_force));
+  updates.insert(updates.end(), resources.devices.begin(), resources.devices.end());
+  return WriteFileAtomic(updates_file, DeviceRulesToJson(updates), 0600);
 }
 
 namespace {

@@ -38,6 +38,7 @@
 #include <cstring>
 #include <deque>
 
+#include "oci/cgroups-devices.h"
 #include "oci/cgroups.h"
 #include "oci/console.h"
 #include "oci/container.h"
@@ -268,29 +269,6 @@ struct CreateCleanup {
     if (!dir.empty()) (void)RemoveContainerDir(dir);
   }
 };
-
-/// The devices every container may use whatever its config's device cgroup
-/// list says, appended after that list as runc does (callers such as podman send
-/// only "deny all" and rely on this): mknod of any node, the standard character
-/// devices, the pty master and slaves, and tun. The config's own
-/// linux.devices, which the init creates in /dev, are allowed too.
-void AddDefaultDeviceRules(const Linux& linux, std::vector<DeviceRule>& rules) {
-  if (rules.empty()) return;  // no device list at all: nothing is restricted
-  auto allow = [&](std::string type, std::optional<int64_t> major, std::optional<int64_t> minor,
-                   std::string access) {
-    rules.push_back(DeviceRule{true, std::move(type), major, minor, std::move(access)});
-  };
-  allow("c", std::nullopt, std::nullopt, "m");
-  allow("b", std::nullopt, std::nullopt, "m");
-  for (auto [major, minor] :
-       {std::pair{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {10, 200}}) {
-    allow("c", major, minor, "rwm");
-  }
-  allow("c", 136, std::nullopt, "rwm");  // /dev/pts/*
-  for (const Device& d : linux.devices) {
-    if (d.type == "c" || d.type == "b") allow(d.type, d.major, d.minor, "rwm");
-  }
-}
 
 Expected<Spec> LoadBundleSpec(const std::string& bundle) {
   std::string path = bundle + "/config.json";
