@@ -319,7 +319,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     }
   } close_joined{&plan};
   if (!plan.has_mount) return Fail("config.json: runw needs a mount namespace (linux.namespaces)");
-  if (process.terminal && options.console_socket.empty()) {
+  if (process.terminal && options.console_socket.empty() && options.console_socket_fd < 0) {
     return Fail("cannot allocate tty if runw will detach without setting console socket");
   }
   if (!process.terminal && !options.console_socket.empty()) {
@@ -373,7 +373,12 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   ctx.plan = plan;
   ctx.state_dir_fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx.state_dir_fd < 0) return Fail(SysError("open `" + dir + "`"));
-  if (process.terminal) ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
+  if (process.terminal && options.console_socket.empty()) {
+    ctx.console_fd = fcntl(options.console_socket_fd, F_DUPFD_CLOEXEC, 3);
+    if (ctx.console_fd < 0) return Fail(SysError("duplicate the terminal socket"));
+  } else if (process.terminal) {
+    ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
+  }
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
