@@ -706,6 +706,89 @@ class ExecTest(unittest.TestCase):
         self.stop_container("c1", init)
 
 
+class DevicesV2Test(unittest.TestCase):
+    """Device rules on cgroup v2, where they are an eBPF program on the
+    container's cgroup. On a hybrid host `create` runs in a private mount
+    namespace without the v1 devices hierarchy; the other commands follow the
+    cgroup paths create recorded, so they take the v2 path too."""
+
+    setUp = LifecycleTest.setUp
+    tearDown = LifecycleTest.tearDown
+    wait_init = LifecycleTest.wait_init
+    stop_container = ExecTest.stop_container
+
+    def cgroup2_layout(self):
+        """'pure', 'hybrid' (with a v1 devices hierarchy to hide) or None."""
+        mounts = [line.split(" - ")[1].split()[0] + " " + line.split()[4]
+                  for line in open("/proc/self/mountinfo") if " - " in line]
+        if "cgroup2 /sys/fs/cgroup" in mounts:
+            return "pure"
+        if any(m.startswith("cgroup2 ") for m in mounts):
+            return "hybrid"
+        return None
+
+    def open_dev(self, cid, path):
+        """hello.wasm opening `path` for writing: exit 2 when the open was
+        refused; another code when it opened (3 for /dev/null, which reads
+        back nothing)."""
+        p = self.rt.runw("exec", "-e", "DEMO_FILE=" + path, cid, "/hello.wasm")
+        return p.returncode, p.stdout + p.stderr
+
+    def update_devices(self, cid, rule):
+        path = os.path.join(self.rt.tmp, "devices.json")
+        with open(path, "w") as f:
+            json.dump({"devices": [rule]}, f)
+        self.rt.runw("update", "--resources", path, cid, check=True)
+
+    def test_update_adds_rules_to_the_program(self):
+        layout = self.cgroup2_layout()
+        if layout is None:
+            self.skipTest("no cgroup2 mount")
+        if not os.path.exists("/dev/kmsg"):
+            self.skipTest("no /dev/kmsg to stand for a device the config denies")
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--file", fixture("hello.wasm"),
+                           "--args", "/spin.wasm")
+        # A device node the container can see but its rules (deny all, then
+        # the defaults) do not allow.
+        config_path = os.path.join(b, "config.json")
+        config = json.load(open(config_path))
+        config["mounts"].append({"destination": "/dev/kmsg", "type": "bind",
+                                 "source": "/dev/kmsg", "options": ["bind"]})
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        pid_file = os.path.join(self.rt.tmp, "c1.pid")
+        create = [RUNW, "--root", self.rt.root, "create", "--bundle", b, "--pid-file", pid_file,
+                  "c1"]
+        if layout == "hybrid":
+            hide = 'umount /sys/fs/cgroup/devices 2>/dev/null; exec "$@"'
+            create = ["unshare", "-m", "--propagation", "private", "sh", "-c", hide, "sh"] + create
+        with tempfile.TemporaryFile() as out:
+            p = subprocess.run(create, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                               timeout=30)
+            out.seek(0)
+            self.assertEqual(p.returncode, 0, out.read())
+        cgroups = json.load(open(os.path.join(self.rt.root, "c1", "cgroup.json")))["paths"]
+        self.assertFalse(any("devices" in key.split(",") for key in cgroups), cgroups)
+        init = int(open(pid_file).read())
+        self.rt.runw("start", "c1", check=True)
+        # The config denies everything; the defaults allow /dev/null.
+        self.assertEqual(self.open_dev("c1", "/dev/null")[0], 3)
+        self.assertEqual(self.open_dev("c1", "/dev/kmsg")[0], 2)
+        rule = {"allow": False, "type": "c", "major": 1, "minor": 3, "access": "w"}
+        self.update_devices("c1", rule)
+        code, out = self.open_dev("c1", "/dev/null")
+        self.assertEqual(code, 2, out)
+        self.assertIn("Operation not permitted", out)
+        rule["allow"] = True
+        self.update_devices("c1", rule)
+        self.assertEqual(self.open_dev("c1", "/dev/null")[0], 3)
+        # Each program replaced the last one whole, and yet the config's
+        # rules are still in force.
+        code, out = self.open_dev("c1", "/dev/kmsg")
+        self.assertEqual(code, 2, out)
+        self.stop_container("c1", init)
+
+
 class TerminalRelayTest(unittest.TestCase):
     """`runw run -t` and foreground `runw exec -t` without --console-socket: runw
     keeps the pty master itself and relays it to its own stdio, as runc does."""
