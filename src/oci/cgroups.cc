@@ -12,6 +12,9 @@
 // the v1 hierarchy carrying its controller when there is one, otherwise to the
 // v2 hierarchy when the controller is enabled there; otherwise Apply fails
 // naming the controller (a limit that was asked for is never dropped quietly).
+// Device rules are the exception: v2 has no devices controller, so without a
+// v1 devices hierarchy they become an eBPF program attached to the v2
+// directory (cgroups-devices.h).
 //
 // Path decisions, since the runtime-spec leaves them to the runtime:
 //   - a relative cgroupsPath is taken relative to the root of each hierarchy,
@@ -43,13 +46,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "oci/cgroups-devices.h"
 #include "oci/state.h"
 #include "oci/util.h"
 
 namespace runw::oci {
 namespace {
-
-constexpr std::string_view kCgroupRoot = "/sys/fs/cgroup";
 
 // ---- Small file and string helpers -------------------------------------------------
 
@@ -233,13 +235,6 @@ Expected<std::vector<Hierarchy>> FindHierarchies() {
   }
   if (found.empty()) return Fail("no cgroup hierarchy is mounted (see /proc/self/mountinfo)");
   return found;
-}
-
-// A pure cgroup v2 host mounts cgroup2 at /sys/fs/cgroup itself.
-bool UnifiedHost() {
-  struct statfs fs = {};
-  if (statfs(std::string(kCgroupRoot).c_str(), &fs) != 0) return false;
-  return fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 bool KeyHas(std::string_view key, std::string_view controller) {
@@ -966,29 +961,35 @@ Expected<void> ApplyBlockIo(const Paths& paths, const BlockIoResources& b) {
   return {};
 }
 
-Expected<void> ApplyDevices(const Paths& paths, const std::vector<DeviceRule>& rules) {
+Expected<void> ApplyDevices(const Paths& paths, const std::vector<DeviceRule>& rules,
+                            std::span<const DeviceRule> in_force) {
   if (rules.empty()) return {};
   for (size_t i = 0; i < rules.size(); ++i)
     RUNW_OCI_CHECK(ValidateDeviceRule(rules[i], i));
-  std::optional<Target> t;
+  std::optional<std::string> v1, v2;
   for (const auto& [key, dir] : paths) {
-    if (KeyHas(key, "devices")) t = Target{dir, false};
+    if (KeyHas(key, "devices")) v1 = dir;
+    if (key.empty()) v2 = dir;
   }
-  if (!t) {
-    if (UnifiedHost()) {
-      return Fail(
-          "linux.resources.devices: device cgroup rules need eBPF on cgroup v2, which "
-          "runw does not implement");
+  if (v1) {
+    // Order matters: a rule refines what the earlier ones left (typically
+    // "deny all" first, then the allowed devices).
+    for (const DeviceRule& rule : rules) {
+      RUNW_OCI_CHECK(
+          WriteFile(*v1 + (rule.allow ? "/devices.allow" : "/devices.deny"), DeviceRuleText(rule)));
     }
+    return {};
+  }
+  if (!v2) {
     return Fail(
         "linux.resources.devices: the devices cgroup controller is not available on "
         "this host");
   }
-  // Order matters: a rule refines what the earlier ones left (typically
-  // "deny all" first, then the allowed devices).
-  for (const DeviceRule& rule : rules) {
-    RUNW_OCI_CHECK(WriteFile(t->dir + (rule.allow ? "/devices.allow" : "/devices.deny"),
-                             DeviceRuleText(rule)));
+  // cgroup v2: one eBPF program holding the whole list, replacing any earlier one.
+  std::vector<DeviceRule> all(in_force.begin(), in_force.end());
+  all.insert(all.end(), rules.begin(), rules.end());
+  if (auto attached = AttachDeviceProgram(*v2, all); !attached) {
+    return Fail("linux.resources.devices: " + attached.error());
   }
   return {};
 }
@@ -1050,8 +1051,8 @@ Expected<void> ApplyUnified(const Paths& paths, const std::map<std::string, std:
 
 }  // namespace
 
-Expected<void> Cgroup::Apply(const Resources& r) {
-  RUNW_OCI_CHECK(ApplyDevices(paths_, r.devices));
+Expected<void> Cgroup::Apply(const Resources& r, std::span<const DeviceRule> devices_in_force) {
+  RUNW_OCI_CHECK(ApplyDevices(paths_, r.devices, devices_in_force));
   if (r.memory) RUNW_OCI_CHECK(ApplyMemory(paths_, *r.memory));
   if (r.cpu) RUNW_OCI_CHECK(ApplyCpu(paths_, *r.cpu));
   if (r.pids) {

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,14 @@ class Cgroup {
   Expected<void> Create();
   /// Writes the limits of `resources`. A limit whose controller is absent on
   /// this host fails with a message naming it; unset fields change nothing.
-  Expected<void> Apply(const Resources& resources);
+  ///
+  /// Device rules add to those in force, as v1's devices.allow/deny do. On
+  /// cgroup v2 (an eBPF program replaced whole) the program must repeat the
+  /// rules already in force, which the caller passes as `devices_in_force`
+  /// (`update`: the config's list, the defaults, the earlier updates); the
+  /// v1 files need only the new rules and ignore it.
+  Expected<void> Apply(const Resources& resources,
+                       std::span<const DeviceRule> devices_in_force = {});
   /// Moves process `pid` (and so its future children) into the cgroup.
   Expected<void> AddProcess(pid_t pid);
   /// Every process in the cgroup (cgroup.procs, recursively).

@@ -14,10 +14,12 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "oci/cgroups-devices.h"
 #include "oci/cgroups.h"
 #include "oci/container.h"
 #include "oci/hooks.h"
 #include "oci/log.h"
+#include "oci/terminal-relay.h"
 #include "oci/util.h"
 
 namespace runw::oci {
@@ -196,7 +198,32 @@ Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Res
   }
   std::optional<Cgroup> cg = LoadCgroup(c.dir);
   if (!cg) return Fail("container " + id + " has no cgroup to update");
-  return cg->Apply(resources);
+  if (resources.devices.empty()) return cg->Apply(resources);
+
+  // New device rules add to those in force (v1 semantics). A v2 eBPF program
+  // is replaced whole, so it is given the rules in force first: the config's
+  // list with the defaults create added, then what earlier updates added
+  // (devices.json in the state directory).
+  std::vector<DeviceRule> in_force;
+  auto config_text = ReadSmallFile(c.dir + "/config.json");
+  if (!config_text) return Fail(config_text.error());
+  Spec spec = RUNW_OCI_TRY(ParseSpec(*config_text));
+  if (spec.linux && spec.linux->resources) {
+    in_force = spec.linux->resources->devices;
+    AddDefaultDeviceRules(*spec.linux, in_force);
+  }
+  std::vector<DeviceRule> updates;
+  const std::string updates_file = c.dir + "/devices.json";
+  if (access(updates_file.c_str(), F_OK) == 0) {
+    std::string text = RUNW_OCI_TRY(ReadSmallFile(updates_file));
+    auto earlier = DeviceRulesFromJson(text);
+    if (!earlier) return Fail(updates_file + ": " + earlier.error());
+    updates = std::move(*earlier);
+  }
+  in_force.insert(in_force.end(), updates.begin(), updates.end());
+  RUNW_OCI_CHECK(cg->Apply(resources, in_force));
+  updates.insert(updates.end(), resources.devices.begin(), resources.devices.end());
+  return WriteFileAtomic(updates_file, DeviceRulesToJson(updates), 0600);
 }
 
 namespace {
@@ -369,14 +396,56 @@ Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool d
   // As a subreaper, runw inherits the init when the create's intermediate
   // process exits, and can wait for it like conmon would.
   if (!detach) prctl(PR_SET_CHILD_SUBREAPER, 1);
-  RUNW_OCI_CHECK(Create(rt, options));
+  // In the foreground without --console-socket, a terminal is served by runw
+  // itself (terminal-relay.h): create gets a private socket, used only when
+  // the process asks for a terminal. Detached, create refuses the terminal.
+  CreateOptions create = options;
+  std::optional<LocalConsoleSocket> local;
+  struct CloseLocal {
+    std::optional<LocalConsoleSocket>& s;
+    ~CloseLocal() {
+      if (s && s->runw_end >= 0) close(s->runw_end);
+      if (s && s->container_end >= 0) close(s->container_end);
+    }
+  } close_local{local};
+  if (!detach && options.console_socket.empty()) {
+    local = RUNW_OCI_TRY(MakeLocalConsoleSocket());
+    create.console_socket_fd = local->container_end;
+  }
+  RUNW_OCI_CHECK(Create(rt, create));
   Loaded c = RUNW_OCI_TRY(Load(rt, options.id));
+  // The init sent the master before create returned, if it has a terminal.
+  std::optional<int> master;
+  if (local) {
+    close(std::exchange(local->container_end, -1));
+    auto received = ReceiveConsoleMaster(local->runw_end, false);
+    if (!received) {
+      (void)Delete(rt, options.id, true);
+      return Fail(received.error());
+    }
+    master = *received;
+  }
+  struct CloseMaster {
+    std::optional<int>& fd;
+    ~CloseMaster() {
+      if (fd) close(*fd);
+    }
+  } close_master{master};
+  // The size must be there before the process starts and asks for it.
+  if (master) CopyWindowSize(*master);
   if (!detach) ForwardSignalsTo(c.state.init_pid);
   if (auto r = Start(rt, options.id); !r) {
     (void)Delete(rt, options.id, true);
     return std::unexpected(r.error());
   }
   if (detach) return 0;
+  if (master) {
+    if (auto relayed = RelayTerminal(*master, c.state.init_pid); !relayed) {
+      // runw cannot serve the terminal any more; the container goes with it.
+      kill(c.state.init_pid, SIGKILL);
+      LogError(relayed.error());
+    }
+  }
   int status = 0;
   for (;;) {
     pid_t p = waitpid(c.state.init_pid, &status, 0);

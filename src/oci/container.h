@@ -23,6 +23,9 @@ struct CreateOptions {
   std::string bundle;  // default: the current directory
   std::string pid_file;
   std::string console_socket;
+  // A connected socket standing in for --console-socket (`run` serving the
+  // terminal itself); Create uses a duplicate when the process has a terminal.
+  int console_socket_fd = -1;
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
@@ -48,7 +51,9 @@ Expected<void> Kill(const RuntimeOptions& rt, const std::string& id, int signal,
 Expected<void> Delete(const RuntimeOptions& rt, const std::string& id, bool force);
 
 /// `run`: create + start; without `detach` waits for the container, forwards
-/// signals to it, deletes it and returns its exit status.
+/// signals to it, deletes it and returns its exit status. A terminal without
+/// a console socket is served by runw in the foreground (RelayTerminal) and
+/// refused with `detach`, as by `create`.
 Expected<int> Run(const RuntimeOptions& rt, const CreateOptions& options, bool detach);
 
 /// `list`: the containers under the root, as runc prints them.

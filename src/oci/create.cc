@@ -38,6 +38,7 @@
 #include <cstring>
 #include <deque>
 
+#include "oci/cgroups-devices.h"
 #include "oci/cgroups.h"
 #include "oci/console.h"
 #include "oci/container.h"
@@ -269,29 +270,6 @@ struct CreateCleanup {
   }
 };
 
-/// The devices every container may use whatever its config's device cgroup
-/// list says, appended after that list as runc does (callers such as podman send
-/// only "deny all" and rely on this): mknod of any node, the standard character
-/// devices, the pty master and slaves, and tun. The config's own
-/// linux.devices, which the init creates in /dev, are allowed too.
-void AddDefaultDeviceRules(const Linux& linux, std::vector<DeviceRule>& rules) {
-  if (rules.empty()) return;  // no device list at all: nothing is restricted
-  auto allow = [&](std::string type, std::optional<int64_t> major, std::optional<int64_t> minor,
-                   std::string access) {
-    rules.push_back(DeviceRule{true, std::move(type), major, minor, std::move(access)});
-  };
-  allow("c", std::nullopt, std::nullopt, "m");
-  allow("b", std::nullopt, std::nullopt, "m");
-  for (auto [major, minor] :
-       {std::pair{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {10, 200}}) {
-    allow("c", major, minor, "rwm");
-  }
-  allow("c", 136, std::nullopt, "rwm");  // /dev/pts/*
-  for (const Device& d : linux.devices) {
-    if (d.type == "c" || d.type == "b") allow(d.type, d.major, d.minor, "rwm");
-  }
-}
-
 Expected<Spec> LoadBundleSpec(const std::string& bundle) {
   std::string path = bundle + "/config.json";
   auto text = ReadSmallFile(path);
@@ -341,7 +319,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     }
   } close_joined{&plan};
   if (!plan.has_mount) return Fail("config.json: runw needs a mount namespace (linux.namespaces)");
-  if (process.terminal && options.console_socket.empty()) {
+  if (process.terminal && options.console_socket.empty() && options.console_socket_fd < 0) {
     return Fail("cannot allocate tty if runw will detach without setting console socket");
   }
   if (!process.terminal && !options.console_socket.empty()) {
@@ -395,7 +373,12 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   ctx.plan = plan;
   ctx.state_dir_fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx.state_dir_fd < 0) return Fail(SysError("open `" + dir + "`"));
-  if (process.terminal) ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
+  if (process.terminal && options.console_socket.empty()) {
+    ctx.console_fd = fcntl(options.console_socket_fd, F_DUPFD_CLOEXEC, 3);
+    if (ctx.console_fd < 0) return Fail(SysError("duplicate the terminal socket"));
+  } else if (process.terminal) {
+    ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
+  }
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {

@@ -29,6 +29,10 @@
 // line and exits 1 without a pid file (conmon tells "runtime failed" from
 // "command failed" by the pid file). A native program's execve closes the
 // socket; an execve that fails reports on it instead.
+//
+// A terminal goes to --console-socket; in the foreground without one, to a
+// private socket of runw's, which then relays the pty (terminal-relay.h) until
+// the joiner exits.
 #include "oci/exec.h"
 
 #include <fcntl.h>
@@ -46,11 +50,13 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "oci/cgroups.h"
 #include "oci/console.h"
 #include "oci/linux.h"
 #include "oci/log.h"
+#include "oci/terminal-relay.h"
 #include "oci/util.h"
 #include "oci/workload.h"
 
@@ -358,17 +364,25 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
   ctx.detach = options.detach;
   ctx.preserve_fds = options.preserve_fds;
   ctx.parent = getpid();
-  // With a terminal and no socket in the foreground, the process uses runw's
-  // own stdio as it is (usually the caller's terminal already).
-  if (process.terminal && !options.console_socket.empty()) {
-    ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
-  }
   struct CloseFd {
     int fd;
     ~CloseFd() {
       if (fd >= 0) close(fd);
     }
-  } close_console{ctx.console_fd};
+  };
+  // With a terminal and no socket in the foreground, runw serves the terminal
+  // itself (terminal-relay.h): the process gets a private socket in place of
+  // the caller's, and its pty has runw's window size from the start.
+  CloseFd relay_socket{-1};
+  if (process.terminal && !options.console_socket.empty()) {
+    ctx.console_fd = RUNW_OCI_TRY(ConnectConsoleSocket(options.console_socket));
+  } else if (process.terminal) {
+    LocalConsoleSocket local = RUNW_OCI_TRY(MakeLocalConsoleSocket());
+    relay_socket.fd = local.runw_end;
+    ctx.console_fd = local.container_end;
+    if (std::optional<ConsoleSize> size = OuterTerminalSize()) process.console_size = size;
+  }
+  CloseFd close_console{ctx.console_fd};
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -389,6 +403,9 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
   close(sv[1]);
   CloseFd close_sync{sv[0]};
   int sync = sv[0];
+  // Only the children may hold the console socket now: a relay then sees end
+  // of file, not a hang, if the process dies before sending the master.
+  if (ctx.console_fd >= 0) close(std::exchange(close_console.fd, -1));
   auto reap_joiner = [&] {
     int status = 0;
     while (waitpid(joiner, &status, 0) < 0 && errno == EINTR) {
@@ -441,6 +458,20 @@ Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options) {
   if (options.detach) {
     reap_joiner();
     return 0;
+  }
+  if (relay_socket.fd >= 0) {
+    // The process sent the master before it reported that it started.
+    auto master = ReceiveConsoleMaster(relay_socket.fd, true);
+    if (!master || !*master) {
+      ForwardSignalsTo(0);
+      return abandon(master ? "exec: the process sent no terminal" : master.error());
+    }
+    CloseFd close_master{**master};
+    if (auto relayed = RelayTerminal(**master, joiner); !relayed) {
+      // Nobody can serve the process's terminal any more.
+      kill(child, SIGKILL);
+      LogError(relayed.error());
+    }
   }
   int status = reap_joiner();
   ForwardSignalsTo(0);

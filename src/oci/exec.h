@@ -40,8 +40,8 @@ struct ExecOptions {
 /// its exit status (128+N when signal N ended it); the process is killed if
 /// runw is. With `detach` it returns 0 once the process has started, and the
 /// process is re-parented to the caller's subreaper. A terminal needs
-/// `console_socket` when detached; in the foreground without one, the process
-/// uses runw's own stdio as it is.
+/// `console_socket` when detached; in the foreground without one, runw makes
+/// the pty master its own and relays it to its stdio (RelayTerminal).
 Expected<int> Exec(const RuntimeOptions& rt, const ExecOptions& options);
 
 }  // namespace runw::oci

@@ -8,12 +8,16 @@ sleeper — built by the test build), MAKE_BUNDLE (make-bundle.py). Needs root;
 exits 77 (skipped) otherwise.
 """
 import ctypes
+import fcntl
 import json
 import os
+import select
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import unittest
 
@@ -699,6 +703,230 @@ class ExecTest(unittest.TestCase):
         server.close()
         self.assertIn(b"arg[1]=via-tty", output)
         self.assertEqual(self.wait_init(int(open(pid_file).read())), 0)
+        self.stop_container("c1", init)
+
+
+class DevicesV2Test(unittest.TestCase):
+    """Device rules on cgroup v2, where they are an eBPF program on the
+    container's cgroup. On a hybrid host `create` runs in a private mount
+    namespace without the v1 devices hierarchy; the other commands follow the
+    cgroup paths create recorded, so they take the v2 path too."""
+
+    setUp = LifecycleTest.setUp
+    tearDown = LifecycleTest.tearDown
+    wait_init = LifecycleTest.wait_init
+    stop_container = ExecTest.stop_container
+
+    def cgroup2_layout(self):
+        """'pure', 'hybrid' (with a v1 devices hierarchy to hide) or None."""
+        mounts = [line.split(" - ")[1].split()[0] + " " + line.split()[4]
+                  for line in open("/proc/self/mountinfo") if " - " in line]
+        if "cgroup2 /sys/fs/cgroup" in mounts:
+            return "pure"
+        if any(m.startswith("cgroup2 ") for m in mounts):
+            return "hybrid"
+        return None
+
+    def open_dev(self, cid, path):
+        """hello.wasm opening `path` for writing: exit 2 when the open was
+        refused; another code when it opened (3 for /dev/null, which reads
+        back nothing)."""
+        p = self.rt.runw("exec", "-e", "DEMO_FILE=" + path, cid, "/hello.wasm")
+        return p.returncode, p.stdout + p.stderr
+
+    def update_devices(self, cid, rule):
+        path = os.path.join(self.rt.tmp, "devices.json")
+        with open(path, "w") as f:
+            json.dump({"devices": [rule]}, f)
+        self.rt.runw("update", "--resources", path, cid, check=True)
+
+    def test_update_adds_rules_to_the_program(self):
+        layout = self.cgroup2_layout()
+        if layout is None:
+            self.skipTest("no cgroup2 mount")
+        if not os.path.exists("/dev/kmsg"):
+            self.skipTest("no /dev/kmsg to stand for a device the config denies")
+        b = self.rt.bundle("--file", fixture("spin.wasm"), "--file", fixture("hello.wasm"),
+                           "--args", "/spin.wasm")
+        # A device node the container can see but its rules (deny all, then
+        # the defaults) do not allow.
+        config_path = os.path.join(b, "config.json")
+        config = json.load(open(config_path))
+        config["mounts"].append({"destination": "/dev/kmsg", "type": "bind",
+                                 "source": "/dev/kmsg", "options": ["bind"]})
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        pid_file = os.path.join(self.rt.tmp, "c1.pid")
+        create = [RUNW, "--root", self.rt.root, "create", "--bundle", b, "--pid-file", pid_file,
+                  "c1"]
+        if layout == "hybrid":
+            hide = 'umount /sys/fs/cgroup/devices 2>/dev/null; exec "$@"'
+            create = ["unshare", "-m", "--propagation", "private", "sh", "-c", hide, "sh"] + create
+        with tempfile.TemporaryFile() as out:
+            p = subprocess.run(create, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                               timeout=30)
+            out.seek(0)
+            self.assertEqual(p.returncode, 0, out.read())
+        cgroups = json.load(open(os.path.join(self.rt.root, "c1", "cgroup.json")))["paths"]
+        self.assertFalse(any("devices" in key.split(",") for key in cgroups), cgroups)
+        init = int(open(pid_file).read())
+        self.rt.runw("start", "c1", check=True)
+        # The config denies everything; the defaults allow /dev/null.
+        self.assertEqual(self.open_dev("c1", "/dev/null")[0], 3)
+        self.assertEqual(self.open_dev("c1", "/dev/kmsg")[0], 2)
+        rule = {"allow": False, "type": "c", "major": 1, "minor": 3, "access": "w"}
+        self.update_devices("c1", rule)
+        code, out = self.open_dev("c1", "/dev/null")
+        self.assertEqual(code, 2, out)
+        self.assertIn("Operation not permitted", out)
+        rule["allow"] = True
+        self.update_devices("c1", rule)
+        self.assertEqual(self.open_dev("c1", "/dev/null")[0], 3)
+        # Each program replaced the last one whole, and yet the config's
+        # rules are still in force.
+        code, out = self.open_dev("c1", "/dev/kmsg")
+        self.assertEqual(code, 2, out)
+        self.stop_container("c1", init)
+
+
+class TerminalRelayTest(unittest.TestCase):
+    """`runw run -t` and foreground `runw exec -t` without --console-socket: runw
+    keeps the pty master itself and relays it to its own stdio, as runc does."""
+
+    setUp = LifecycleTest.setUp
+    tearDown = LifecycleTest.tearDown
+    create = LifecycleTest.create
+    wait_init = LifecycleTest.wait_init
+    start_container = ExecTest.start_container
+    stop_container = ExecTest.stop_container
+
+    def under_pty(self, args, rows=33, cols=101, send=(), when=None, timeout=30):
+        """Runs runw with a new pty as its stdin, stdout and stderr, the way a
+        shell would. `send` is typed once the container has printed something
+        (its terminal is up then); with `when` (text, action), action(runw's
+        Popen, the outer pty's slave fd) runs once the text appears. Returns
+        (exit code, output, the outer terminal's termios before, and after runw)."""
+        master, slave = os.openpty()
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            before = termios.tcgetattr(slave)
+            proc = subprocess.Popen([RUNW, "--root", self.rt.root] + list(args), stdin=slave,
+                                    stdout=slave, stderr=slave, start_new_session=True)
+            output = b""
+            to_send = list(send)
+            deadline = time.time() + timeout
+            while True:
+                if time.time() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    raise AssertionError("runw did not finish; output so far: %r" % output)
+                ready, _, _ = select.select([master], [], [], 0.2)
+                if ready:
+                    output += os.read(master, 4096)  # we hold the slave: no EIO here
+                    if output and to_send:
+                        for data in to_send:
+                            os.write(master, data)
+                            time.sleep(0.1)
+                        to_send = []
+                    if when and when[0].encode() in output:
+                        when[1](proc, slave)
+                        when = None
+                elif proc.poll() is not None:
+                    break
+            after = termios.tcgetattr(slave)
+            return proc.returncode, output.decode(errors="replace"), before, after
+        finally:
+            os.close(master)
+            os.close(slave)
+
+    def test_run_tty_native_sees_a_terminal_of_the_callers_size(self):
+        b = self.rt.bundle("--file", fixture("ttyinfo"), "--args", "/ttyinfo", "read", "exit=5",
+                           "--terminal")
+        code, out, before, after = self.under_pty(["run", "--bundle", b, "t1"], rows=33,
+                                                  cols=101, send=[b"typed\n", b"\x04"])
+        self.assertEqual(code, 5, out)
+        self.assertIn("ttyinfo: stdin tty=1 stdout tty=1 size=33x101", out)
+        # Typed keys went through runw to the container's terminal, ^D included.
+        self.assertIn("ttyinfo: read 6 bytes until end of file", out)
+        self.assertEqual(after, before, "the caller's terminal settings were not restored")
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    def test_run_tty_wasm_module_output_comes_through_the_relay(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--args", "/hello.wasm", "exit=3",
+                           "--terminal")
+        code, out, before, after = self.under_pty(["run", "--bundle", b, "t1"])
+        self.assertEqual(code, 3, out)
+        self.assertIn("arg[1]=exit=3\r\n", out)  # \r: it went through a pty
+        self.assertIn("deleted /runw-demo.txt", out)
+        self.assertIn("hello on stderr", out)
+        self.assertEqual(after, before)
+
+    def test_run_tty_with_stdin_at_end_of_file_does_not_hang(self):
+        b = self.rt.bundle("--file", fixture("ttyinfo"), "--args", "/ttyinfo", "read", "exit=5",
+                           "--terminal")
+        # Not a terminal on runw's side: a pipe with a line, one with a partial
+        # line (two VEOFs are needed then), and /dev/null.
+        for data, count in ((b"piped\n", 6), (b"abc", 3), (None, 0)):
+            with self.subTest(data=data):
+                feed = {"input": data} if data is not None else {"stdin": subprocess.DEVNULL}
+                p = subprocess.run([RUNW, "--root", self.rt.root, "run", "--bundle", b, "t1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30,
+                                   **feed)
+                out = p.stdout.decode(errors="replace")
+                self.assertEqual(p.returncode, 5, out + p.stderr.decode())
+                self.assertIn("stdin tty=1 stdout tty=1", out)
+                self.assertIn("ttyinfo: read %d bytes until end of file" % count, out)
+        self.assertEqual(os.listdir(self.rt.root), [])
+
+    def test_run_tty_forwarded_signal_ends_it_and_restores_the_terminal(self):
+        b = self.rt.bundle("--file", fixture("sleeper"), "--args", "/sleeper", "30", "--terminal")
+        code, out, before, after = self.under_pty(
+            ["run", "--bundle", b, "t1"],
+            when=("sleeping", lambda proc, _: proc.send_signal(signal.SIGTERM)))
+        self.assertEqual(code, 42, out)  # the sleeper's SIGTERM handler
+        self.assertEqual(after, before, "the caller's terminal settings were not restored")
+
+    def test_run_tty_follows_the_callers_window_size(self):
+        # Without seccomp: the tests' profile has neither sigwait nor sigsuspend.
+        b = self.rt.bundle("--file", fixture("ttyinfo"), "--args", "/ttyinfo", "winch",
+                           "--terminal", "--no-seccomp")
+
+        def resize(proc, slave):
+            # What a terminal emulator does: the new size, then SIGWINCH to the
+            # foreground (runw is not in this pty's session here, so by hand).
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 150, 0, 0))
+            proc.send_signal(signal.SIGWINCH)
+
+        code, out, _, _ = self.under_pty(["run", "--bundle", b, "t1"], rows=20, cols=70,
+                                         when=("size=20x70", resize))
+        self.assertEqual(code, 0, out)
+        self.assertIn("ttyinfo: resized to 50x150", out)
+
+    def test_detached_tty_without_console_socket_still_fails(self):
+        b = self.rt.bundle("--file", fixture("hello.wasm"), "--terminal")
+        for cmd in (["run", "--detach"], ["create"]):
+            p = self.rt.runw(*cmd, "--bundle", b, "t1")
+            self.assertEqual(p.returncode, 1, cmd)
+            self.assertIn("cannot allocate tty if runw will detach without setting console socket",
+                          p.stderr)
+        self.assertFalse(os.path.isdir(self.rt.root) and os.listdir(self.rt.root))
+
+    def test_exec_tty_relays_in_the_foreground(self):
+        init = self.start_container(extra_bundle=("--file", fixture("ttyinfo")))
+        code, out, before, after = self.under_pty(["exec", "-t", "c1", "/ttyinfo", "exit=4"],
+                                                  rows=40, cols=120)
+        self.assertEqual(code, 4, out)
+        self.assertIn("ttyinfo: stdin tty=1 stdout tty=1 size=40x120", out)
+        self.assertEqual(after, before)
+        # A wasm module, and stdin piped with end of file.
+        code, out, _, _ = self.under_pty(["exec", "--tty", "c1", "/hello.wasm", "exit=6"])
+        self.assertEqual(code, 6, out)
+        self.assertIn("arg[1]=exit=6\r\n", out)
+        p = subprocess.run([RUNW, "--root", self.rt.root, "exec", "-t", "c1", "/ttyinfo", "read",
+                            "exit=2"], input=b"two\nlines\n", stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"ttyinfo: read 10 bytes until end of file", p.stdout)
         self.stop_container("c1", init)
 
 

@@ -548,9 +548,10 @@ TEST_F(CgroupHostTest, PureV2HostInPrivateMountNamespace) {
     Resources devices;
     devices.devices.push_back(
         {.allow = false, .type = "a", .major = {}, .minor = {}, .access = ""});
+    // No devices controller on v2: the rules become an eBPF program
+    // (cgroups-devices-test.cc checks what it decides).
     auto applied = cg->Apply(devices);
-    check(!applied && applied.error().find("eBPF") != std::string::npos,
-          "devices on v2: " + (applied ? std::string("succeeded") : applied.error()));
+    check(applied.has_value(), "devices on v2: " + (applied ? "" : applied.error()));
 
     Resources memory;
     memory.memory = MemoryResources{};
