@@ -129,10 +129,9 @@ std::optional<Match> Reduce(const DeviceRule& rule) {
 
 // ---- bpf(2) ---------------------------------------------------------------------------
 
-// The license the program is declared under. The kernel reads it only to
-// decide whether the program may call GPL-only helpers; this one calls no
-// helper at all, so it need not claim GPL, and it declares the license of
-// runw's own code, whose output it is.
+// The license string of the program. The kernel reads it only to decide
+// whether the program may call GPL-only helpers; this one calls no helper at
+// all, so any string is accepted and nothing depends on its value.
 constexpr char kProgramLicense[] = "Apache-2.0";
 
 int Bpf(int cmd, bpf_attr& attr) {
