@@ -29,6 +29,9 @@
 //       because the bus is what runw actually needs (a booted-systemd marker
 //       with no reachable manager would only turn into a failed create), and
 //       because DBUS_SYSTEM_BUS_ADDRESS lets tests put a mock manager there.
+//       Which manager made the cgroup is decided once, at create, and kept in
+//       the container's state (ToJson's "systemd_unit"): later commands follow
+//       it, with or without the flag (podman's delete does not pass it).
 //       A name ending in ".slice" (runc accepts one for a pod's parent slice)
 //       is refused: a container's processes need a scope, and a slice holds
 //       none. Without the flag this form is an error rather than a directory

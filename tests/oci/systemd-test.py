@@ -120,6 +120,14 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             for cid in os.listdir(self.root):
                 self.runw("--systemd-cgroup", "delete", "--force", cid)
         shutil.rmtree(self.tmp, ignore_errors=True)
+        # Container processes re-parented to this subreaper and already dead
+        # (the stage 1 of a killed create).
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
 
     # --- helpers -----------------------------------------------------------------
 
@@ -196,7 +204,9 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         p = self.runw("kill", cid, "KILL")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.wait_exit(pid)
-        p = self.runw("--systemd-cgroup", "delete", cid)
+        # Without the flag, as podman deletes: the container's state says
+        # which unit to stop.
+        p = self.runw("delete", cid)
         self.assertEqual(p.returncode, 0, p.stderr)
 
     # --- tests -------------------------------------------------------------------
@@ -288,6 +298,27 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             # The unit did come into being; the failed create stops it again.
             self.assertEqual(self.calls("StopUnit"), [{"name": unit, "mode": "replace"}])
             self.assert_gone(cid, "/%s/%s" % (self.slice, unit))
+
+    def test_delete_force_after_killed_create_stops_the_unit(self):
+        cid = "sdkilled%d" % os.getpid()
+        unit = "runwtest-%s.scope" % cid
+        self.mock.SetStartResult("")  # create waits for the job, and is killed meanwhile
+        b = self.bundle(cid, "%s:runwtest:%s" % (self.slice, cid))
+        proc = subprocess.Popen([RUNW, "--root", self.root, "--systemd-cgroup", "create",
+                                 "--bundle", b, cid], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        starts = []
+        while not starts and time.time() < deadline:
+            time.sleep(0.05)
+            starts = self.calls("StartTransientUnit")
+        self.assertEqual(len(starts), 1)
+        proc.kill()
+        proc.wait()
+        p = self.runw("delete", "--force", cid)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.calls("StopUnit"), [{"name": unit, "mode": "replace"}])
+        self.assert_gone(cid, "/%s/%s" % (self.slice, unit))
 
     def test_slice_name_is_refused(self):
         cid = "sdslice%d" % os.getpid()
