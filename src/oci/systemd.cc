@@ -174,7 +174,9 @@ bool Available() {
                              kService);
   Message reply(raw_reply);
   if (r < 0) {
-    LogDebug("systemd: ask the bus for " + std::string(kService) + ": " + error.Text(r));
+    // A bus that is there but does not answer is not normal (no bus at all
+    // is, on a host without systemd): worth a line in the log.
+    LogWarning("systemd: ask the system bus for " + std::string(kService) + ": " + error.Text(r));
     return false;
   }
   int has_owner = 0;

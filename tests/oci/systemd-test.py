@@ -8,9 +8,10 @@ directories for real, so the test sees where runw's limits and processes land.
 
 Checked: create asks for the transient scope with the right name, slice,
 delegation and first process, and writes the config's memory limit into the
-scope's cgroup; delete stops the unit and leaves nothing; without a reachable
-bus the cgroupfs mapping is used; a D-Bus error from StartTransientUnit fails
-create cleanly.
+scope's cgroup; exec joins it; delete stops the unit and leaves nothing, also
+after a killed create; without a reachable bus, or with no systemd on it, the
+cgroupfs mapping is used; a D-Bus error, a failed job or one that never ends
+fails create cleanly.
 
 Environment: RUNW, FIXTURES, MAKE_BUNDLE as for runtime-test.py. Needs root,
 dbus-daemon and python3-dbusmock; exits 77 (skipped) otherwise.
@@ -41,6 +42,23 @@ MOCK_TEMPLATE = os.path.join(HERE, "systemd-mock.py")
 PR_SET_CHILD_SUBREAPER = 36
 MEMORY_LIMIT = 100000000
 MEMORY_LIMIT_PAGES = 99999744  # what the kernel keeps: rounded down to pages
+
+
+# A bus anyone may use, like the one dbusmock starts for the mock. (Without
+# the bare <allow eavesdrop="true"/> dbus-daemon 1.14 lets clients connect but
+# never answers them.)
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
 
 
 def known_controllers():
@@ -197,12 +215,19 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             self.assertFalse(os.path.exists(d), "cgroup left in hierarchy %r: %s" % (key, d))
         self.assertFalse(os.path.exists(os.path.join(self.root, cid)), "state directory left")
 
-    def stop_and_delete(self, cid, pid):
+    def start(self, cid):
         p = self.runw("start", cid)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(json.loads(self.runw("state", cid).stdout)["status"], "running")
+
+    def stop_and_delete(self, cid, pid, exec_pid=None):
         p = self.runw("kill", cid, "KILL")
         self.assertEqual(p.returncode, 0, p.stderr)
+        # The exec'd process dies with the init's pid namespace; the init's
+        # exit then waits for it to be reaped here, as its subreaper (conmon
+        # does the same).
+        if exec_pid is not None:
+            self.wait_exit(exec_pid)
         self.wait_exit(pid)
         # Without the flag, as podman deletes: the container's state says
         # which unit to stop.
@@ -247,7 +272,15 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             init = int(f.read())
         self.assert_in_cgroup(init, group)
         self.assert_memory_limit(group)
-        self.stop_and_delete(cid, init)
+        self.start(cid)
+        # exec joins the cgroup systemd made, through the paths create recorded.
+        exec_pid_file = os.path.join(self.tmp, "exec.pid")
+        p = self.runw("exec", "--detach", "--pid-file", exec_pid_file, cid, "/spin.wasm")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(exec_pid_file) as f:
+            exec_pid = int(f.read())
+        self.assert_in_cgroup(exec_pid, group)
+        self.stop_and_delete(cid, init, exec_pid)
         stops = self.calls("StopUnit")
         self.assertEqual(stops, [{"name": unit, "mode": "replace"}])
         self.assert_gone(cid, group)
@@ -262,9 +295,43 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             init = int(f.read())
         self.assert_in_cgroup(init, group)
         self.assert_memory_limit(group)
+        self.start(cid)
         self.stop_and_delete(cid, init)
         self.assertEqual(self.calls(), [], "runw talked to systemd through another bus")
         self.assert_gone(cid, group)
+
+    def test_bus_without_systemd_maps_onto_cgroupfs(self):
+        # A second bus, the same as the mock's but with no manager on it.
+        conf = os.path.join(self.tmp, "bus.conf")
+        with open(conf, "w") as f:
+            f.write(BUS_CONFIG)
+        bus_pid, address = self.start_dbus(conf=conf)
+        try:
+            bus = dbus.bus.BusConnection(address)
+            self.assertFalse(bus.name_has_owner("org.freedesktop.systemd1"))
+            bus.close()
+            cid = "sdnoowner%d" % os.getpid()
+            group = "/%s/runwtest-%s.scope" % (self.slice, cid)
+            env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
+            started = time.time()
+            p, pid_file = self.create(cid, "%s:runwtest:%s" % (self.slice, cid), env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            # An answer, not a timeout, is what sent runw to cgroupfs.
+            self.assertLess(time.time() - started, 5)
+            with open(pid_file) as f:
+                init = int(f.read())
+            self.assert_in_cgroup(init, group)
+            self.assert_memory_limit(group)
+            self.start(cid)
+            self.stop_and_delete(cid, init)
+            self.assertEqual(self.calls(), [])
+            self.assert_gone(cid, group)
+        finally:
+            os.kill(bus_pid, signal.SIGTERM)
+            try:
+                os.waitpid(bus_pid, 0)
+            except ChildProcessError:
+                pass
 
     def test_start_error_fails_create_and_leaves_nothing(self):
         cid = "sdfail%d" % os.getpid()
