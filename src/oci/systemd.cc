@@ -199,8 +199,9 @@ Expected<std::string> StartScope(const ScopeRequest& request) {
       sd_bus_message_append(m, "(sv)", "Description", "s", request.description.c_str()), what));
   RUNW_OCI_CHECK(
       Built(sd_bus_message_append(m, "(sv)", "Slice", "s", request.slice.c_str()), what));
-  // Delegate: the subtree is the container's to manage (runw writes its limits
-  // there, and a nested runtime may make sub-cgroups); systemd leaves it alone.
+  // Delegate: the scope's subtree is the container's (runw writes its limits
+  // there, and a nested runtime may make sub-cgroups); systemd does not
+  // reorganise or clean up below it.
   RUNW_OCI_CHECK(Built(sd_bus_message_append(m, "(sv)", "Delegate", "b", 1), what));
   RUNW_OCI_CHECK(Built(
       sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(request.pid)), what));

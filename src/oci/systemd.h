@@ -11,7 +11,11 @@
 // Only the unit's existence goes through D-Bus (StartTransientUnit, StopUnit,
 // the ControlGroup property); the resource limits are written by cgroups.cc
 // into the directories systemd made (Delegate=true hands the subtree to us),
-// so that limits have one code path whichever manager made the cgroup.
+// so that limits have one code path whichever manager made the cgroup. The
+// price: systemd does not know those limits, and re-applying the unit's own
+// properties (as `systemctl daemon-reload` does) can reset the ones it has
+// properties for (memory, CPU, tasks) on the scope. runc avoids that by also
+// sending those limits as unit properties; runw does not yet.
 //
 // Every call opens its own connection to the system bus (sd_bus_open_system,
 // which honours DBUS_SYSTEM_BUS_ADDRESS) and closes it before returning: a
