@@ -12,11 +12,13 @@ packages=(
   # wasm fixtures: wat2wasm / wast2json, and C/Rust toolchains targeting wasm32-wasi
   wabt clang lld wasi-libc libclang-rt-14-dev-wasm32
   rustc cargo libstd-rust-dev-wasm32 librust-rand-dev
-  # the OCI runtime: seccomp and capabilities
-  libseccomp-dev libcap-dev
+  # the OCI runtime: seccomp, capabilities, and sd-bus for --systemd-cgroup
+  libseccomp-dev libcap-dev libsystemd-dev
   # real clients and peers for the OCI tests and benchmarks
   podman conmon buildah skopeo containerd docker-registry runc crun
   iproute2 procps util-linux nodejs python3 curl
+  # a private bus and a mock systemd for the --systemd-cgroup tests
+  dbus python3-dbusmock
 )
 
 sudo=""

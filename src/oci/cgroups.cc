@@ -27,8 +27,11 @@
 //   - named v1 hierarchies ("name=systemd") carry no controller and limit
 //     nothing; the container gets no directory there, which keeps the set of
 //     directories to clean up small.
-//   - with --systemd-cgroup, "slice:prefix:name" becomes the path systemd would
-//     create; an empty slice means "system.slice", "-.slice" the root slice.
+//   - with --systemd-cgroup, "slice:prefix:name" names the scope unit
+//     "<prefix>-<name>.scope"; an empty slice means "system.slice", "-.slice"
+//     the root slice. When systemd is reachable it makes the scope (see
+//     StartSystemdUnit and systemd.h); otherwise the path systemd would use is
+//     created here like any cgroupfs path (cgroups.h says why).
 #include "oci/cgroups.h"
 
 #include <dirent.h>
@@ -47,7 +50,9 @@
 #include <thread>
 
 #include "oci/cgroups-devices.h"
+#include "oci/log.h"
 #include "oci/state.h"
+#include "oci/systemd.h"
 #include "oci/util.h"
 
 namespace runw::oci {
@@ -159,21 +164,36 @@ std::optional<std::vector<std::string>> SystemdParts(std::string_view path) {
   return parts;
 }
 
-Expected<std::string> SystemdToCgroupfs(std::string_view path) {
+// "slice:prefix:name", checked and taken apart.
+struct SystemdName {
+  std::string slice;  // "machine.slice"
+  std::string unit;   // "libpod-<id>.scope"
+  std::string path;   // where systemd puts it: "/machine.slice/libpod-<id>.scope"
+};
+
+Expected<SystemdName> ParseSystemdPath(std::string_view path) {
   auto parts = SystemdParts(path);
   if (!parts) {
     return Fail("cgroupsPath \"" + std::string(path) +
                 "\" is not of the form \"slice:prefix:name\" required with --systemd-cgroup");
   }
-  std::string slice = (*parts)[0].empty() ? std::string("system.slice") : (*parts)[0];
+  SystemdName out;
+  out.slice = (*parts)[0].empty() ? std::string("system.slice") : (*parts)[0];
   const std::string& prefix = (*parts)[1];
   const std::string& name = (*parts)[2];
   if (name.empty() || name.find('/') != std::string::npos ||
       prefix.find('/') != std::string::npos || name == "." || name == "..") {
     return Fail("cgroupsPath \"" + std::string(path) + "\" has an invalid unit name");
   }
-  std::string out = RUNW_OCI_TRY(ExpandSlice(slice));
-  out += "/" + (prefix.empty() ? name : prefix + "-" + name) + ".scope";
+  // runc takes "slice:prefix:x.slice" as the slice x.slice itself (kubelet
+  // makes pod slices so). Processes cannot live in a slice, only in a scope
+  // below one, so for a container such a path is a mistake.
+  if (name.ends_with(".slice")) {
+    return Fail("cgroupsPath \"" + std::string(path) + "\" names the slice `" + name +
+                "`; a container needs a scope: give a name that does not end in \".slice\"");
+  }
+  out.unit = (prefix.empty() ? name : prefix + "-" + name) + ".scope";
+  out.path = RUNW_OCI_TRY(ExpandSlice(out.slice)) + "/" + out.unit;
   return out;
 }
 
@@ -405,8 +425,33 @@ bool ValidPageSize(std::string_view size) {
 
 // ---- Resolve and persistence ------------------------------------------------------------
 
+namespace {
+
+// `path` (clean, from the root of a hierarchy) in every hierarchy of this host.
+Expected<std::vector<std::pair<std::string, std::string>>> PathsIn(const std::string& path) {
+  auto hierarchies = RUNW_OCI_TRY(FindHierarchies());
+  std::vector<std::pair<std::string, std::string>> paths;
+  for (const Hierarchy& h : hierarchies) {
+    std::string mount = h.mountpoint == "/" ? "" : h.mountpoint;
+    paths.emplace_back(h.key, mount + path);
+  }
+  return paths;
+}
+
+// A unit name from a state file, before it goes to systemd or into messages.
+bool ValidScopeName(std::string_view unit) {
+  if (unit.size() <= 6 || !unit.ends_with(".scope") || unit.size() > 255) return false;
+  return std::all_of(unit.begin(), unit.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '@' || c == '\\' || c == ':';
+  });
+}
+
+}  // namespace
+
 Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view id, bool systemd) {
   std::string path;
+  std::optional<SystemdScope> scope;
   if (cgroups_path.empty()) {
     // The id becomes one directory name; the caller validates ids, but an
     // empty one here would make the container own /runw itself.
@@ -415,8 +460,16 @@ Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view
     }
     path = RUNW_OCI_TRY(CleanCgroupPath("/runw/" + std::string(id)));
   } else if (systemd) {
-    std::string mapped = RUNW_OCI_TRY(SystemdToCgroupfs(cgroups_path));
-    path = RUNW_OCI_TRY(CleanCgroupPath(mapped));
+    SystemdName name = RUNW_OCI_TRY(ParseSystemdPath(cgroups_path));
+    // The path systemd will use is also the first guess at where the cgroup
+    // is, recorded before the unit exists (see StartSystemdUnit).
+    path = RUNW_OCI_TRY(CleanCgroupPath(name.path));
+    if (systemd::Available()) {
+      scope = SystemdScope{name.unit, name.slice, "runw container " + std::string(id)};
+    } else {
+      LogDebug("systemd is not reachable on the system bus; " + name.unit +
+               " is made as the cgroupfs path " + path);
+    }
   } else {
     // "machine.slice:libpod:<id>" without the flag is a caller mistake; taking
     // it as a directory name would put the container somewhere nobody looks.
@@ -427,13 +480,34 @@ Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view
     }
     path = RUNW_OCI_TRY(CleanCgroupPath(cgroups_path));
   }
-  auto hierarchies = RUNW_OCI_TRY(FindHierarchies());
   Cgroup cg;
-  for (const Hierarchy& h : hierarchies) {
-    std::string mount = h.mountpoint == "/" ? "" : h.mountpoint;
-    cg.paths_.emplace_back(h.key, mount + path);
-  }
+  cg.paths_ = RUNW_OCI_TRY(PathsIn(path));
+  cg.systemd_ = std::move(scope);
   return cg;
+}
+
+Expected<void> Cgroup::StartSystemdUnit(pid_t pid) {
+  if (!systemd_) return Fail("cgroup: no systemd unit to start");
+  systemd::ScopeRequest request;
+  request.unit = systemd_->unit;
+  request.slice = systemd_->slice;
+  request.description = systemd_->description;
+  request.pid = pid;
+  std::string group = RUNW_OCI_TRY(systemd::StartScope(request));
+  auto clean = CleanCgroupPath(group);
+  if (!clean || *clean != group) {
+    return Fail("systemd: unit `" + systemd_->unit + "` has an unusable ControlGroup \"" + group +
+                "\"");
+  }
+  paths_ = RUNW_OCI_TRY(PathsIn(group));
+  // systemd makes the scope's directory only in the hierarchies it manages
+  // (on cgroup v1 those of the controllers it accounts with, plus v2); the
+  // others (freezer, devices, net_cls, ...) get the same path made here, and
+  // the process is put there too. Where systemd made the directory, both
+  // steps change nothing.
+  RUNW_OCI_CHECK(Create());
+  RUNW_OCI_CHECK(AddProcess(pid));
+  return {};
 }
 
 std::string Cgroup::ToJson() const {
@@ -441,6 +515,7 @@ std::string Cgroup::ToJson() const {
   for (const auto& [key, dir] : paths_)
     paths[key] = dir;
   nlohmann::json j = {{"paths", paths}};
+  if (systemd_) j["systemd_unit"] = systemd_->unit;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -467,6 +542,12 @@ Expected<Cgroup> Cgroup::FromJson(std::string_view json_text) {
     cg.paths_.emplace_back(key, dir);
   }
   if (cg.paths_.empty()) return Fail("cgroup state: \"paths\" is empty");
+  if (auto unit = j.find("systemd_unit"); unit != j.end()) {
+    if (!unit->is_string() || !ValidScopeName(unit->get<std::string>())) {
+      return Fail("cgroup state: \"systemd_unit\" must name a scope unit");
+    }
+    cg.systemd_ = SystemdScope{unit->get<std::string>(), "", ""};
+  }
   return cg;
 }
 
@@ -666,6 +747,11 @@ Expected<bool> Cgroup::Frozen() const {
 
 Expected<void> Cgroup::Destroy() {
   std::string first_error;
+  // The unit first: stopping it makes systemd remove the directories it made
+  // (and forget the scope); what it did not make is removed below.
+  if (systemd_) {
+    if (auto stopped = systemd::StopUnit(systemd_->unit); !stopped) first_error = stopped.error();
+  }
   for (const auto& [key, dir] : paths_) {
     // Only directories inside a cgroup filesystem are removed: the paths may
     // come from a state file.

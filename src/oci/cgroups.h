@@ -9,13 +9,35 @@
 //       taken from the root too (not from the runtime's own cgroup), so that
 //       every command finds the container's cgroup wherever it runs from;
 //       ".." components and the root cgroup itself are refused;
-//   "machine.slice:libpod:<id>" with --systemd-cgroup: on a host without
-//       systemd (as here) mapped onto the cgroupfs path
-//       "<slice hierarchy>/<prefix>-<name>.scope", the layout systemd would make
-//       ("a-b.slice" nests as a.slice/a-b.slice/; an empty slice means
-//       "system.slice", "-.slice" the root); without the flag this form is an
-//       error rather than a directory name;
-//   "": "/runw/<id>" (what runc does with no path is similar).
+//   "machine.slice:libpod:<id>" with --systemd-cgroup: the transient scope
+//       unit "<prefix>-<name>.scope" in the slice ("system.slice" when the
+//       slice part is empty, "-.slice" the root), made by one of two managers:
+//         - systemd, over D-Bus (systemd.h), when it is reachable: the system
+//           bus answers and org.freedesktop.systemd1 has an owner there.
+//           systemd starts the scope with the container's first process in it;
+//           runw then writes the limits into the directories systemd made
+//           (Delegate=true), and makes the directories in the v1 hierarchies
+//           systemd does not manage. `delete` stops the unit.
+//         - runw itself, otherwise (a host whose init is not systemd, like a
+//           container or a minimal VM): the form is mapped onto the cgroupfs
+//           path systemd would use, "<slice hierarchy>/<prefix>-<name>.scope"
+//           ("a-b.slice" nests as a.slice/a-b.slice/), and handled like any
+//           other cgroupfs path. runc refuses --systemd-cgroup without systemd;
+//           runw maps instead, so that the same caller configuration (podman,
+//           CRI-O and containerd set it host-wide) works on both kinds of host.
+//       systemd is detected on the bus rather than by /run/systemd/system
+//       because the bus is what runw actually needs (a booted-systemd marker
+//       with no reachable manager would only turn into a failed create), and
+//       because DBUS_SYSTEM_BUS_ADDRESS lets tests put a mock manager there.
+//       Which manager made the cgroup is decided once, at create, and kept in
+//       the container's state (ToJson's "systemd_unit"): later commands follow
+//       it, with or without the flag (podman's delete does not pass it).
+//       A name ending in ".slice" (runc accepts one for a pod's parent slice)
+//       is refused: a container's processes need a scope, and a slice holds
+//       none. Without the flag this form is an error rather than a directory
+//       name;
+//   "": "/runw/<id>" (what runc does with no path is similar), also with
+//       --systemd-cgroup.
 #pragma once
 
 #include <sys/types.h>
@@ -32,15 +54,29 @@ namespace runw::oci {
 
 class Cgroup {
  public:
-  /// Works out where the container's cgroup lives on this host; touches nothing.
+  /// Works out where the container's cgroup lives on this host, and who makes
+  /// it (with `systemd`: systemd when the system bus has it, else runw);
+  /// touches nothing.
   static Expected<Cgroup> Resolve(std::string_view cgroups_path, std::string_view id, bool systemd);
   /// Rebuilds a Cgroup from ToJson's output (kept in the container's state).
   static Expected<Cgroup> FromJson(std::string_view json_text);
   /// The resolved paths, as JSON, for the state directory.
   std::string ToJson() const;
 
+  /// The systemd unit that owns this cgroup ("libpod-<id>.scope"), or "" when
+  /// runw manages the directories itself.
+  std::string SystemdUnit() const { return systemd_ ? systemd_->unit : std::string(); }
+
   /// Creates the cgroup in every hierarchy that has a controller it needs.
+  /// Not for a systemd-managed cgroup before StartSystemdUnit: its directories
+  /// are systemd's to make.
   Expected<void> Create();
+  /// For a systemd-managed cgroup, in place of Create and AddProcess: asks
+  /// systemd to start the scope with `pid` in it, takes the cgroup's paths
+  /// from the unit's ControlGroup, and makes (and puts `pid` in) the
+  /// directories of the v1 hierarchies systemd does not manage, as runc does.
+  /// Call ToJson again afterwards: the paths may have changed.
+  Expected<void> StartSystemdUnit(pid_t pid);
   /// Writes the limits of `resources`. A limit whose controller is absent on
   /// this host fails with a message naming it; unset fields change nothing.
   ///
@@ -61,8 +97,9 @@ class Cgroup {
   /// Freezes or thaws every process (v1 freezer.state, v2 cgroup.freeze).
   Expected<void> SetFrozen(bool frozen);
   Expected<bool> Frozen() const;
-  /// Removes the cgroup directories; the cgroup must be empty (the caller
-  /// kills and waits first). Missing directories are not an error.
+  /// Stops the systemd unit, if there is one (a unit systemd does not know is
+  /// fine), then removes the cgroup directories; the cgroup must be empty (the
+  /// caller kills and waits first). Missing directories are not an error.
   Expected<void> Destroy();
 
   /// The memory limit now in force, in bytes, if any.
@@ -76,6 +113,14 @@ class Cgroup {
   // controller name ("memory", "cpu,cpuacct", …, or "" for the v2 unified
   // hierarchy) -> absolute directory.
   std::vector<std::pair<std::string, std::string>> paths_;
+  // Set when systemd manages the cgroup. Only `unit` is kept in the JSON:
+  // after create, stopping the unit is all that is left to ask of systemd.
+  struct SystemdScope {
+    std::string unit;
+    std::string slice;
+    std::string description;
+  };
+  std::optional<SystemdScope> systemd_;
 };
 
 }  // namespace runw::oci

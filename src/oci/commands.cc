@@ -521,7 +521,9 @@ std::string FeaturesJson() {
         "slave",      "strictatime",   "suid",    "sync",     "unbindable"}},
       {"linux",
        {{"namespaces", {"cgroup", "ipc", "mount", "network", "pid", "user", "uts"}},
-        {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}}},
+        // systemd: transient scopes over the system bus (systemd.h); the
+        // user manager (rootless) is not spoken to.
+        {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", true}, {"systemdUser", false}}},
         {"seccomp", {{"enabled", true}}},
         {"apparmor", {{"enabled", false}}},
         {"selinux", {{"enabled", false}}}}},

@@ -348,16 +348,24 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   if (config_text) RUNW_OCI_CHECK(WriteFileAtomic(dir + "/config.json", *config_text, 0600));
 
   // The cgroup: recorded before it exists, so that a create killed half-way
-  // can still be cleaned up by `delete --force`.
+  // can still be cleaned up by `delete --force` (for a systemd unit: the
+  // unit's name, so that delete stops it).
   Cgroup cgroup =
       RUNW_OCI_TRY(Cgroup::Resolve(spec.linux->cgroups_path, options.id, rt.systemd_cgroup));
   RUNW_OCI_CHECK(WriteFileAtomic(dir + "/cgroup.json", cgroup.ToJson(), 0600));
   cleanup.cgroup = cgroup;
-  RUNW_OCI_CHECK(cgroup.Create());
+  std::optional<Resources> resources;
   if (spec.linux->resources) {
-    Resources resources = *spec.linux->resources;
-    AddDefaultDeviceRules(*spec.linux, resources.devices);
-    RUNW_OCI_CHECK(cgroup.Apply(resources));
+    resources = *spec.linux->resources;
+    AddDefaultDeviceRules(*spec.linux, resources->devices);
+  }
+  // runw's own cgroup is made and limited before any process exists; a
+  // systemd scope cannot exist without one, so it is started (and limited)
+  // once stage 1 is there, before stage 1 is let go (see join_cgroup).
+  const bool systemd_scope = !cgroup.SystemdUnit().empty();
+  if (!systemd_scope) {
+    RUNW_OCI_CHECK(cgroup.Create());
+    if (resources) RUNW_OCI_CHECK(cgroup.Apply(*resources));
   }
 
   if (mkfifo((dir + "/exec.fifo").c_str(), 0622) != 0) return Fail(SysError("create exec.fifo"));
@@ -409,7 +417,22 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
     }
   };
 
-  if (auto r = cgroup.AddProcess(stage1); !r) {
+  // Stage 1 waits for kGo, so whatever joins it to the cgroup happens before
+  // it makes namespaces (a cgroup namespace is rooted where it is) or runs
+  // anything the limits are meant for. Its children, the init among them,
+  // inherit the cgroup.
+  auto join_cgroup = [&]() -> Expected<void> {
+    if (!systemd_scope) return cgroup.AddProcess(stage1);
+    auto started = cgroup.StartSystemdUnit(stage1);
+    // Whether or not it fully started, the paths may have moved to where
+    // systemd put the scope: cleanup and the state follow them.
+    cleanup.cgroup = cgroup;
+    RUNW_OCI_CHECK(WriteFileAtomic(dir + "/cgroup.json", cgroup.ToJson(), 0600));
+    RUNW_OCI_CHECK(started);
+    if (resources) RUNW_OCI_CHECK(cgroup.Apply(*resources));
+    return {};
+  };
+  if (auto r = join_cgroup(); !r) {
     kill(stage1, SIGKILL);
     reap_stage1();
     return Fail(r.error());

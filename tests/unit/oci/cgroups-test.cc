@@ -50,6 +50,18 @@ bool MountinfoHas(std::string_view text) {
   return ReadText("/proc/self/mountinfo").find(text) != std::string::npos;
 }
 
+// These tests never talk to a real systemd: the system bus address points
+// nowhere, so --systemd-cgroup resolves as on a host without systemd whatever
+// machine runs them (OciTest.Systemd covers the D-Bus path, against a mock).
+class NoSystemBus : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/runw-test-system-bus", 1);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kNoSystemBus =
+    ::testing::AddGlobalTestEnvironment(new NoSystemBus);
+
 // Resolve, or skip the test when this host mounts no cgroup hierarchy at all.
 #define RESOLVE_OR_SKIP(var, path, id, systemd)                                 \
   auto var##_result = Cgroup::Resolve(path, id, systemd);                       \
@@ -136,6 +148,18 @@ TEST(CgroupResolveTest, InvalidSliceNamesAreRejected) {
   }
 }
 
+TEST(CgroupResolveTest, SystemdUnreachableMeansRunwMakesTheCgroup) {
+  RESOLVE_OR_SKIP(cg, "machine.slice:libpod:abc", "abc", true);
+  EXPECT_EQ(cg.SystemdUnit(), "");
+  EXPECT_EQ(cg.ToJson().find("systemd_unit"), std::string::npos) << cg.ToJson();
+}
+
+TEST(CgroupResolveTest, SliceAsTheNameIsRefused) {
+  auto r = Cgroup::Resolve("kubepods.slice:cri:pod1.slice", "pod1", true);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().find("names the slice `pod1.slice`"), std::string::npos) << r.error();
+}
+
 TEST(CgroupResolveTest, SystemdFormWithoutFlagIsAnError) {
   auto r = Cgroup::Resolve("machine.slice:libpod:abc", "abc", false);
   ASSERT_FALSE(r.has_value());
@@ -196,6 +220,26 @@ TEST(CgroupJsonTest, HandWrittenStateLoads) {
   EXPECT_EQ(cg->PathOf(""), "/sys/fs/cgroup/unified/runw/x");
   // A controller without a v1 hierarchy falls back to the v2 path.
   EXPECT_EQ(cg->PathOf("pids"), "/sys/fs/cgroup/unified/runw/x");
+}
+
+TEST(CgroupJsonTest, SystemdUnitRoundTrips) {
+  std::string text = R"({"paths":{"memory":"/sys/fs/cgroup/memory/machine.slice/libpod-x.scope"},)"
+                     R"("systemd_unit":"libpod-x.scope"})";
+  auto cg = Cgroup::FromJson(text);
+  ASSERT_TRUE(cg.has_value()) << cg.error();
+  EXPECT_EQ(cg->SystemdUnit(), "libpod-x.scope");
+  EXPECT_EQ(cg->ToJson(), text);
+}
+
+TEST(CgroupJsonTest, BadSystemdUnitIsRejected) {
+  for (const char* unit : {"5", "\"\"", "\"x.service\"", "\".scope\"", "\"../x.scope\"",
+                           "\"a b.scope\"", "\"x.slice\""}) {
+    std::string text =
+        std::string(R"({"paths": {"memory": "/a/b"}, "systemd_unit": )") + unit + "}";
+    auto r = Cgroup::FromJson(text);
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_NE(r.error().find("systemd_unit"), std::string::npos) << r.error();
+  }
 }
 
 TEST(CgroupJsonTest, BadStateIsAnErrorNotACrash) {
