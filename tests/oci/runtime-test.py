@@ -7,7 +7,6 @@ Environment: RUNW (the binary), FIXTURES (directory with hello.wasm, spin.wasm,
 sleeper — built by the test build), MAKE_BUNDLE (make-bundle.py). Needs root;
 exits 77 (skipped) otherwise.
 """
-import ctypes
 import fcntl
 import json
 import os
@@ -21,11 +20,13 @@ import termios
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import subreaper  # noqa: E402
+
 RUNW = os.environ.get("RUNW", "runw")
 FIXTURES = os.environ.get("FIXTURES", ".")
 MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE",
                              os.path.join(os.path.dirname(__file__), "make-bundle.py"))
-PR_SET_CHILD_SUBREAPER = 36
 
 
 def fixture(name):
@@ -934,6 +935,5 @@ if __name__ == "__main__":
     if os.geteuid() != 0:
         print("skipped: the runtime tests need root")
         sys.exit(77)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    subreaper.become_subreaper()
     unittest.main(verbosity=2)

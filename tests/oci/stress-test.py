@@ -6,7 +6,6 @@ mount, fifo or process. Each leftover kind is counted separately.
 Environment as for runtime-test.py (RUNW, FIXTURES, MAKE_BUNDLE); STRESS_CYCLES
 sets the number of sequential cycles (default 1000). Needs root; exits 77 otherwise.
 """
-import ctypes
 import json
 import os
 import random
@@ -19,12 +18,14 @@ import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import subreaper  # noqa: E402
+
 RUNW = os.environ.get("RUNW", "runw")
 FIXTURES = os.environ.get("FIXTURES", ".")
 MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE",
                              os.path.join(os.path.dirname(__file__), "make-bundle.py"))
 CYCLES = int(os.environ.get("STRESS_CYCLES", "1000"))
-PR_SET_CHILD_SUBREAPER = 36
 
 
 class StressTest(unittest.TestCase):
@@ -182,12 +183,7 @@ class StressTest(unittest.TestCase):
             code, err = self.runw("delete", "--force", cid)
             self.assertEqual(code, 0, err)
             # Reap whatever init the subreaper inherited.
-            while True:
-                try:
-                    if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                        break
-                except ChildProcessError:
-                    break
+            subreaper.reap_orphans()
         self.assertNothingLeft()
 
     def test_4_malformed_configs_fail_cleanly(self):
@@ -254,5 +250,5 @@ if __name__ == "__main__":
     if os.geteuid() != 0:
         print("skipped: needs root")
         sys.exit(77)
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    subreaper.become_subreaper()
     unittest.main(verbosity=2)

@@ -16,7 +16,6 @@ fails create cleanly.
 Environment: RUNW, FIXTURES, MAKE_BUNDLE as for runtime-test.py. Needs root,
 dbus-daemon and python3-dbusmock; exits 77 (skipped) otherwise.
 """
-import ctypes
 import json
 import os
 import shutil
@@ -26,6 +25,9 @@ import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import subreaper  # noqa: E402
 
 try:
     import dbus
@@ -39,7 +41,6 @@ FIXTURES = os.environ.get("FIXTURES", ".")
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE", os.path.join(HERE, "make-bundle.py"))
 MOCK_TEMPLATE = os.path.join(HERE, "systemd-mock.py")
-PR_SET_CHILD_SUBREAPER = 36
 MEMORY_LIMIT = 100000000
 MEMORY_LIMIT_PAGES = 99999744  # what the kernel keeps: rounded down to pages
 
@@ -140,12 +141,7 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         shutil.rmtree(self.tmp, ignore_errors=True)
         # Container processes re-parented to this subreaper and already dead
         # (the stage 1 of a killed create).
-        while True:
-            try:
-                if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                    break
-            except ChildProcessError:
-                break
+        subreaper.reap_orphans()
 
     # --- helpers -----------------------------------------------------------------
 
@@ -406,6 +402,5 @@ if __name__ == "__main__":
     if shutil.which("dbus-daemon") is None:
         print("skipped: dbus-daemon is not installed")
         sys.exit(77)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    subreaper.become_subreaper()
     unittest.main(verbosity=2)

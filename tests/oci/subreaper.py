@@ -1,0 +1,25 @@
+"""Process bookkeeping shared by the OCI end-to-end tests.
+
+A container's init is a child of the `runw create` that made it, which exits
+right away; the tests make themselves the subreaper so that inits (and the
+stage-1 processes of a killed create) are re-parented to them and can be reaped
+instead of piling up as zombies of PID 1.
+"""
+import ctypes
+import os
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def reap_orphans():
+    """Reaps every child that has already exited, without waiting for others."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
