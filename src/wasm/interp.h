@@ -17,6 +17,18 @@
 // ends by jumping to the address at the start of the next instruction (computed
 // goto), with no decoding, bounds or stack-height checks at run time.
 //
+// Common instruction sequences run as one instruction, chosen by counting which
+// handlers run back to back on the compute benchmarks (-DRUNW_DISPATCH_PROFILE=ON):
+//   - a literal second operand travels in the instruction (`x + 1`, `x < 10`);
+//   - a comparison that only feeds a branch becomes a compare-and-branch, and an
+//     i32.add just before it joins too (`i += step; if (i < n) continue`);
+//   - i32 address arithmetic (base + literal, base + index, (index << s) + literal,
+//     a literal address) is folded into scalar loads and stores, and a stored
+//     literal travels in the store (AddrMode);
+//   - a multiply feeding an add, a hash function's shift feeding an xor, and the
+//     like (RUNW_FUSED_OPS).
+// The lowering (lower.cc) forms them as it goes, never across a branch target.
+//
 // Calls need no copying: the arguments already sit in consecutive temporaries of
 // the caller, and the callee's frame starts at the first of them, so its params are
 // those slots; its results are left in the same place. Return addresses and saved
