@@ -327,6 +327,15 @@ TEST(ValidatorTest, References_UndeclaredRefFunc_IsUndeclaredFunctionReference) 
   ExpectInvalidInBody("ref-func-undeclared", ErrorCode::kUndeclaredFuncRef, 1, 0);
 }
 
+TEST(ValidatorTest, TypedSelectWithNoResultType_IsInvalidResultArity) {
+  // `select (result)`: 0x1c with an empty type vector. Text tools encode an empty
+  // result list as the untyped select, so this byte form is only reachable here
+  // (the testsuite's select.wast:324 intends it).
+  Bytes b =
+      OneFunctionModule({op::kNop, op::kNop, op::kI32Const, 0x01, op::kSelectT, 0x00, op::kEnd});
+  EXPECT_TRUE(FailsWith(Load(b), ErrorCode::kInvalidResultArity));
+}
+
 TEST(ValidatorTest, References_RefFuncOfUnknownFunction_IsUnknownFunction) {
   ExpectInvalid("ref-func-unknown", ErrorCode::kUnknownFunction);
 }
