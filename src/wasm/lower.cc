@@ -30,7 +30,7 @@ namespace {
 
 class Lowerer {
  public:
-  Lowerer(const Module& m, uint32_t func_index, const Code& code);
+  Lowerer(const Module& m, uint32_t func_index, const Code& code, const LowerOptions& options);
 
   void OnInstr(const Instr& in);
   CompiledFunc Finish();
@@ -214,6 +214,7 @@ class Lowerer {
   uint32_t temp_base_ = 0;
   uint32_t max_slots_ = 0;
   uint32_t func_index_;
+  bool fuse_;  // LowerOptions::fuse
 
   std::vector<uint8_t> code_;
   std::vector<Entry> stack_;
@@ -231,8 +232,9 @@ class Lowerer {
   LastOp last_;
 };
 
-Lowerer::Lowerer(const Module& m, uint32_t func_index, const Code& code)
-    : m_(m), type_(m.func_type(func_index)), func_index_(func_index) {
+Lowerer::Lowerer(const Module& m, uint32_t func_index, const Code& code,
+                 const LowerOptions& options)
+    : m_(m), type_(m.func_type(func_index)), func_index_(func_index), fuse_(options.fuse) {
   uint32_t slot = 0;
   for (ValType t : type_.params) {
     local_types_.push_back(t);
@@ -317,6 +319,7 @@ void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
 }
 
 bool Lowerer::DeferAdd() {
+  if (!fuse_) return false;
   const size_t n = stack_.size();
   Entry a = stack_[n - 2];
   Entry b = stack_[n - 1];
@@ -715,6 +718,7 @@ void Lowerer::Generic(const Instr& in_, const OpInfo& info_) {
 }
 
 bool Lowerer::TryFuse(Opcode op) {
+  if (!fuse_) return false;
   const size_t n = stack_.size();
   const Entry& a = stack_[n - 2];
   const Entry& b = stack_[n - 1];
@@ -813,7 +817,7 @@ Lowerer::Cond Lowerer::PopCond() {
 }
 
 Lowerer::Fixup Lowerer::EmitCondJump(const Cond& c, bool when, bool backward) {
-  if (c.fused && sum_end_ == Here() && sum_start_ >= barrier_ && sum_end_ > sum_start_ &&
+  if (fuse_ && c.fused && sum_end_ == Here() && sum_start_ >= barrier_ && sum_end_ > sum_start_ &&
       AddCmpIndex(c.cmp.op) >= 0) {
     // An i32.add ends right here and the comparison reads its result first (or
     // second, for a symmetric comparison): add, compare and branch in one.
@@ -903,7 +907,7 @@ void Lowerer::Special(const Instr& in) {
   const OpInfo& info = kOpTable[static_cast<uint16_t>(in.op)];
   switch (info.imm) {
     case Imm::kMemArg: {
-      if (MemOpIndex(in.op) >= 0) {
+      if (fuse_ && MemOpIndex(in.op) >= 0) {
         // A scalar access: the address may be a literal or a deferred sum, and a
         // stored value a literal.
         if (info.num_results) {
@@ -1274,7 +1278,8 @@ CompiledFunc Lowerer::Finish() {
 
 }  // namespace
 
-Result<std::shared_ptr<const CompiledModule>> CompileModule(Module module) {
+Result<std::shared_ptr<const CompiledModule>> CompileModule(Module module,
+                                                            const LowerOptions& options) {
   auto compiled = std::make_shared<CompiledModule>();
   compiled->module = std::move(module);
   const Module& m = compiled->module;
@@ -1288,7 +1293,7 @@ Result<std::shared_ptr<const CompiledModule>> CompileModule(Module module) {
   compiled->funcs.reserve(m.codes.size());
   for (uint32_t i = 0; i < m.codes.size(); ++i) {
     const uint32_t func_index = m.num_imported_funcs + i;
-    Lowerer lowerer(m, func_index, m.codes[i]);
+    Lowerer lowerer(m, func_index, m.codes[i], options);
     BodyPass<Lowerer> pass(m, lowerer, /*validate=*/true);
     pass.set_declared_refs(&declared);
     auto ok = pass.RunFunction(func_index, m.codes[i]);
