@@ -1071,6 +1071,27 @@ I_ShlAddImm:
   fp[U32(pc, 0)] = (Get<uint32_t>(fp, U32(pc, 1)) << (U32(pc, 3) & 31)) + U32(pc, 2);
   pc += 24;
   NEXT();
+// An i32.add and a jump: [h][dst][a][b or k:64][disp].
+I_AddBr:
+  fp[U32(pc, 0)] = Get<uint32_t>(fp, U32(pc, 1)) + Get<uint32_t>(fp, U32(pc, 2));
+  pc += Rd<int32_t>(pc + 20);
+  NEXT();
+I_AddImmBr:
+  fp[U32(pc, 0)] = Get<uint32_t>(fp, U32(pc, 1)) + static_cast<uint32_t>(Rd<uint64_t>(pc + 16));
+  pc += Rd<int32_t>(pc + 24);
+  NEXT();
+I_AddBrLoop:
+  fp[U32(pc, 0)] = Get<uint32_t>(fp, U32(pc, 1)) + Get<uint32_t>(fp, U32(pc, 2));
+  if (interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+    TRAP(TrapCode::kInterrupted);
+  pc += Rd<int32_t>(pc + 20);
+  NEXT();
+I_AddImmBrLoop:
+  fp[U32(pc, 0)] = Get<uint32_t>(fp, U32(pc, 1)) + static_cast<uint32_t>(Rd<uint64_t>(pc + 16));
+  if (interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+    TRAP(TrapCode::kInterrupted);
+  pc += Rd<int32_t>(pc + 24);
+  NEXT();
 I_Shuffle: {
   V128 r = simd::I8x16Shuffle(Get<V128>(fp, U32(pc, 1)), Get<V128>(fp, U32(pc, 2)), pc + 20);
   Put<V128>(fp, U32(pc, 0), r);

@@ -21,7 +21,8 @@
 // handlers run back to back on the compute benchmarks (-DRUNW_DISPATCH_PROFILE=ON):
 //   - a literal second operand travels in the instruction (`x + 1`, `x < 10`);
 //   - a comparison that only feeds a branch becomes a compare-and-branch, and an
-//     i32.add just before it joins too (`i += step; if (i < n) continue`);
+//     i32.add just before it joins too (`i += step; if (i < n) continue`), as it
+//     does an unconditional branch (`i++; continue`);
 //   - i32 address arithmetic (base + literal, base + index, (index << s) + literal,
 //     a literal address) is folded into scalar loads and stores, and a stored
 //     literal travels in the store (AddrMode);
@@ -88,7 +89,11 @@ namespace runw::wasm {
   X(TableSize)       \
   X(TableFill)       \
   X(Shuffle)         \
-  X(ShlAddImm)
+  X(ShlAddImm)       \
+  X(AddBr)           \
+  X(AddImmBr)        \
+  X(AddBrLoop)       \
+  X(AddImmBrLoop)
 
 enum class IOp : uint16_t {
 #define RUNW_IOP_ENUM(name) k##name,

@@ -174,8 +174,30 @@ class Lowerer {
     fusable_ = false;
     barrier_ = target;
   }
+  // Whether an i32.add instruction ends exactly here and may be rewritten (no
+  // branch target after its start); if so, reads its destination and operands.
+  bool PeekSum(uint32_t& dst, uint32_t& a, uint32_t& b, uint64_t& k) const {
+    if (!fuse_ || sum_end_ != Here() || sum_end_ <= sum_start_ || sum_start_ < barrier_) {
+      return false;
+    }
+    std::memcpy(&dst, code_.data() + sum_start_ + 8, 4);
+    std::memcpy(&a, code_.data() + sum_start_ + 12, 4);
+    if (sum_is_imm_) {
+      std::memcpy(&k, code_.data() + sum_start_ + 16, 8);
+    } else {
+      std::memcpy(&b, code_.data() + sum_start_ + 16, 4);
+    }
+    return true;
+  }
+  // PeekSum, then removes the add so that the caller can emit it fused.
+  bool TakeSum(uint32_t& dst, uint32_t& a, uint32_t& b, uint64_t& k) {
+    if (!PeekSum(dst, a, b, k)) return false;
+    code_.resize(sum_start_);
+    sum_end_ = 0;
+    return true;
+  }
   // Records that an i32.add instruction was just emitted from `start`, so that a
-  // comparison of its result and a branch can join it.
+  // comparison of its result and a branch, or a jump, can join it.
   void NoteSum(uint32_t start, bool is_imm) {
     sum_start_ = start;
     sum_end_ = Here();
@@ -435,9 +457,26 @@ bool Lowerer::MoveBranchValues(const Ctrl& target, bool emit) {
 }
 
 void Lowerer::EmitJump(IOp op, Ctrl& target, std::optional<uint32_t> cond) {
-  const uint32_t start = Here();
-  Op(op);
-  if (cond) U32(*cond);
+  uint32_t start = Here();
+  uint32_t dst, a, b = 0;
+  uint64_t k = 0;
+  if (!cond && TakeSum(dst, a, b, k)) {
+    // An i32.add ends right here (`i++; continue`): add and jump in one.
+    const bool loop = op == IOp::kBrLoop;
+    start = Here();
+    Op(sum_is_imm_ ? (loop ? IOp::kAddImmBrLoop : IOp::kAddImmBr)
+                   : (loop ? IOp::kAddBrLoop : IOp::kAddBr));
+    U32(dst);
+    U32(a);
+    if (sum_is_imm_) {
+      Put(k);
+    } else {
+      U32(b);
+    }
+  } else {
+    Op(op);
+    if (cond) U32(*cond);
+  }
   const uint32_t field = Here();
   U32(0);
   if (target.kind == Opcode::kLoop) {
@@ -817,25 +856,16 @@ Lowerer::Cond Lowerer::PopCond() {
 }
 
 Lowerer::Fixup Lowerer::EmitCondJump(const Cond& c, bool when, bool backward) {
-  if (fuse_ && c.fused && sum_end_ == Here() && sum_start_ >= barrier_ && sum_end_ > sum_start_ &&
-      AddCmpIndex(c.cmp.op) >= 0) {
+  uint32_t dst, a, b = 0;
+  uint64_t k = 0;
+  if (c.fused && AddCmpIndex(c.cmp.op) >= 0 && PeekSum(dst, a, b, k)) {
     // An i32.add ends right here and the comparison reads its result first (or
     // second, for a symmetric comparison): add, compare and branch in one.
-    uint32_t dst, a, b = 0;
-    uint64_t k = 0;
-    std::memcpy(&dst, code_.data() + sum_start_ + 8, 4);
-    std::memcpy(&a, code_.data() + sum_start_ + 12, 4);
-    if (sum_is_imm_) {
-      std::memcpy(&k, code_.data() + sum_start_ + 16, 8);
-    } else {
-      std::memcpy(&b, code_.data() + sum_start_ + 16, 4);
-    }
     LastOp cmp = c.cmp;
     const bool symmetric = cmp.op == Opcode::kI32Eq || cmp.op == Opcode::kI32Ne;
     if (cmp.a != dst && symmetric && !cmp.is_imm && cmp.b == dst) std::swap(cmp.a, cmp.b);
     if (cmp.a == dst) {
-      code_.resize(sum_start_);
-      sum_end_ = 0;
+      TakeSum(dst, a, b, k);
       const uint32_t start = Here();
       Op(HandlerForAddCmpBranch(cmp.op, sum_is_imm_, cmp.is_imm, when));
       U32(dst);

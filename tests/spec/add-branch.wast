@@ -84,6 +84,46 @@
           (local.set $i (i32.add (local.get $i) (i32.const 10))))
         (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
     (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
+  ;; An add just before an unconditional branch: back to a loop, forward out of a
+  ;; block, and at the end of an if's then-branch.
+  (func (export "count_up") (param $n i32) (result i32)
+    (local $i i32)
+    (local $sum i32)
+    (block $out
+      (loop $l
+        (br_if $out (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum (i32.add (local.get $sum) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $sum))
+  (func (export "step_by") (param $n i32) (param $step i32) (result i32)
+    (local $i i32)
+    (local $count i32)
+    (block $out
+      (loop $l
+        (br_if $out (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (local.get $step)))
+        (br $l)))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
+  (func (export "forward") (param $a i32) (result i32)
+    (local $x i32)
+    (block $done
+      (local.set $x (i32.add (local.get $a) (i32.const 10)))
+      (br_if $done (i32.eqz (local.get $a)))
+      (local.set $x (i32.add (local.get $x) (i32.const 100)))
+      (br $done))
+    (local.get $x))
+  (func (export "then_add") (param $a i32) (result i32)
+    (local $x i32)
+    (if (local.get $a)
+      (then (local.set $x (i32.add (local.get $a) (i32.const 5))))
+      (else (local.set $x (i32.const -1))))
+    (local.get $x))
+  ;; a block result computed by the add: the branch carries it
+  (func (export "br_value") (param $a i32) (param $b i32) (result i32)
+    (block $b (result i32)
+      (br $b (i32.add (local.get $a) (local.get $b)))))
 )
 
 ;; 0 -> 7 -> 14 -> 21: three iterations, i = 21
@@ -113,3 +153,14 @@
 (assert_return (invoke "sum_vs_itself" (i32.const 21)) (i32.const 42))
 (assert_return (invoke "label_between" (i32.const 200)) (i32.const 18208))
 (assert_return (invoke "label_between" (i32.const 130)) (i32.const 6136))
+
+(assert_return (invoke "count_up" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "count_up" (i32.const 10)) (i32.const 45))
+(assert_return (invoke "step_by" (i32.const 10) (i32.const 3)) (i32.const 4012))
+(assert_return (invoke "step_by" (i32.const 0x7ffffffe) (i32.const 0x3fffffff)) (i32.const -2147481650))
+(assert_return (invoke "forward" (i32.const 0)) (i32.const 10))
+(assert_return (invoke "forward" (i32.const 1)) (i32.const 111))
+(assert_return (invoke "forward" (i32.const 0xfffffff6)) (i32.const 100))
+(assert_return (invoke "then_add" (i32.const 3)) (i32.const 8))
+(assert_return (invoke "then_add" (i32.const 0)) (i32.const -1))
+(assert_return (invoke "br_value" (i32.const 0x7fffffff) (i32.const 2)) (i32.const 0x80000001))
