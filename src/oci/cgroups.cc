@@ -52,6 +52,7 @@
 #include "oci/cgroups-devices.h"
 #include "oci/log.h"
 #include "oci/state.h"
+#include "oci/systemd-properties.h"
 #include "oci/systemd.h"
 #include "oci/util.h"
 
@@ -375,12 +376,6 @@ Expected<void> RemoveTree(const std::string& dir) {
 
 // ---- Conversions between v1 and v2 values -----------------------------------------------
 
-// cpu.shares [2, 262144] onto cpu.weight [1, 10000], linearly.
-uint64_t SharesToWeight(uint64_t shares) {
-  shares = std::clamp<uint64_t>(shares, 2, 262144);
-  return 1 + ((shares - 2) * 9999) / 262142;
-}
-
 // blkio.weight [10, 1000] onto io.weight [1, 10000], linearly.
 uint64_t BlkioToIoWeight(uint64_t weight) {
   weight = std::clamp<uint64_t>(weight, 10, 1000);
@@ -486,13 +481,27 @@ Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view
   return cg;
 }
 
-Expected<void> Cgroup::StartSystemdUnit(pid_t pid) {
+systemd::ControllerVersions Cgroup::Versions() const {
+  // Decided by the hierarchies, not by the cgroup's directories: at create the
+  // scope's do not exist yet. systemd picks its property names the same way
+  // (on a hybrid host the v1 controllers are the ones it uses).
+  auto on_v2 = [&](std::string_view controller) {
+    return std::none_of(paths_.begin(), paths_.end(),
+                        [&](const auto& entry) { return KeyHas(entry.first, controller); });
+  };
+  return {.memory_v2 = on_v2("memory"), .cpu_v2 = on_v2("cpu")};
+}
+
+Expected<void> Cgroup::StartSystemdUnit(pid_t pid, const Resources* resources) {
   if (!systemd_) return Fail("cgroup: no systemd unit to start");
   systemd::ScopeRequest request;
   request.unit = systemd_->unit;
   request.slice = systemd_->slice;
   request.description = systemd_->description;
   request.pid = pid;
+  if (resources != nullptr) {
+    request.resources = RUNW_OCI_TRY(systemd::ResourceProperties(*resources, Versions()));
+  }
   std::string group = RUNW_OCI_TRY(systemd::StartScope(request));
   auto clean = CleanCgroupPath(group);
   if (!clean || *clean != group) {
@@ -508,6 +517,13 @@ Expected<void> Cgroup::StartSystemdUnit(pid_t pid) {
   RUNW_OCI_CHECK(Create());
   RUNW_OCI_CHECK(AddProcess(pid));
   return {};
+}
+
+Expected<void> Cgroup::UpdateSystemdUnit(const Resources& resources) {
+  if (!systemd_) return {};
+  auto properties = systemd::ResourceProperties(resources, Versions());
+  if (!properties) return Fail(properties.error());
+  return systemd::SetUnitProperties(systemd_->unit, *properties);
 }
 
 std::string Cgroup::ToJson() const {
@@ -934,7 +950,8 @@ Expected<void> ApplyCpu(const Paths& paths, const CpuResources& c) {
       }
     } else {
       if (c.shares && *c.shares != 0) {
-        RUNW_OCI_CHECK(WriteFile(d + "/cpu.weight", std::to_string(SharesToWeight(*c.shares))));
+        RUNW_OCI_CHECK(
+            WriteFile(d + "/cpu.weight", std::to_string(systemd::CpuSharesToWeight(*c.shares))));
       }
       if (c.quota || c.period) {
         // cpu.max holds both; keep the half that was not given.

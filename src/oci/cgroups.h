@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "oci/config.h"
+#include "oci/systemd-properties.h"
 
 namespace runw::oci {
 
@@ -75,8 +76,15 @@ class Cgroup {
   /// systemd to start the scope with `pid` in it, takes the cgroup's paths
   /// from the unit's ControlGroup, and makes (and puts `pid` in) the
   /// directories of the v1 hierarchies systemd does not manage, as runc does.
+  /// The limits of `resources` (if any) that systemd has unit properties for
+  /// go with the start (systemd.h); Apply must still be called afterwards.
   /// Call ToJson again afterwards: the paths may have changed.
-  Expected<void> StartSystemdUnit(pid_t pid);
+  Expected<void> StartSystemdUnit(pid_t pid, const Resources* resources = nullptr);
+  /// For a systemd-managed cgroup, before Apply at `update`: sets the limits
+  /// of `resources` that systemd has unit properties for on the unit, so that
+  /// systemd does not reset them to the create-time ones. Does nothing for a
+  /// cgroup runw manages itself, or when no such limit is set.
+  Expected<void> UpdateSystemdUnit(const Resources& resources);
   /// Writes the limits of `resources`. A limit whose controller is absent on
   /// this host fails with a message naming it; unset fields change nothing.
   ///
@@ -121,6 +129,10 @@ class Cgroup {
     std::string description;
   };
   std::optional<SystemdScope> systemd_;
+
+  // Which cgroup version carries the memory and cpu controllers, from the
+  // hierarchies in paths_ (a controller no v1 hierarchy carries is v2's).
+  systemd::ControllerVersions Versions() const;
 };
 
 }  // namespace runw::oci
