@@ -481,6 +481,40 @@ Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view
   return cg;
 }
 
+namespace {
+
+// The CFS quota (-1: none) and period in force for the cgroup, from v1's
+// cpu.cfs_quota_us and cpu.cfs_period_us or v2's cpu.max ("max 100000").
+std::optional<std::pair<int64_t, uint64_t>> CurrentCfs(
+    const std::vector<std::pair<std::string, std::string>>& paths) {
+  std::string quota_text, period_text;
+  for (const auto& [key, dir] : paths) {
+    if (!KeyHas(key, "cpu")) continue;
+    auto quota = ReadSmallFile(dir + "/cpu.cfs_quota_us");
+    auto period = ReadSmallFile(dir + "/cpu.cfs_period_us");
+    if (!quota || !period) return std::nullopt;
+    quota_text = Trim(*quota);
+    period_text = Trim(*period);
+  }
+  if (period_text.empty()) {
+    for (const auto& [key, dir] : paths) {
+      if (!key.empty()) continue;
+      auto max = ReadSmallFile(dir + "/cpu.max");
+      if (!max) return std::nullopt;
+      auto fields = Split(Trim(*max), ' ');
+      if (fields.size() != 2) return std::nullopt;
+      quota_text = fields[0] == "max" ? "-1" : fields[0];
+      period_text = fields[1];
+    }
+  }
+  auto quota = ParseInt(quota_text);
+  auto period = ParseInt(period_text);
+  if (!quota || !period || *period <= 0) return std::nullopt;
+  return std::pair{*quota, static_cast<uint64_t>(*period)};
+}
+
+}  // namespace
+
 systemd::ControllerVersions Cgroup::Versions() const {
   // Decided by the hierarchies, not by the cgroup's directories: at create the
   // scope's do not exist yet. systemd picks its property names the same way
@@ -521,7 +555,18 @@ Expected<void> Cgroup::StartSystemdUnit(pid_t pid, const Resources* resources) {
 
 Expected<void> Cgroup::UpdateSystemdUnit(const Resources& resources) {
   if (!systemd_) return {};
-  auto properties = systemd::ResourceProperties(resources, Versions());
+  // systemd keeps quota and period as one value, CPU time per second. An
+  // update of one of them changes that ratio with the other as it is in the
+  // cgroup now (Apply keeps the half not given), so the other is read from
+  // there; unreadable, it is left out (quota alone: the default period).
+  Resources with_cfs = resources;
+  if (with_cfs.cpu && with_cfs.cpu->quota.has_value() != with_cfs.cpu->period.has_value()) {
+    if (auto cfs = CurrentCfs(paths_)) {
+      if (!with_cfs.cpu->quota) with_cfs.cpu->quota = cfs->first;
+      if (!with_cfs.cpu->period) with_cfs.cpu->period = cfs->second;
+    }
+  }
+  auto properties = systemd::ResourceProperties(with_cfs, Versions());
   if (!properties) return Fail(properties.error());
   return systemd::SetUnitProperties(systemd_->unit, *properties);
 }

@@ -14,10 +14,12 @@
 //       slice part is empty, "-.slice" the root), made by one of two managers:
 //         - systemd, over D-Bus (systemd.h), when it is reachable: the system
 //           bus answers and org.freedesktop.systemd1 has an owner there.
-//           systemd starts the scope with the container's first process in it;
-//           runw then writes the limits into the directories systemd made
+//           systemd starts the scope with the container's first process in it
+//           and the limits it has unit properties for (systemd.h); runw then
+//           writes all the limits into the directories systemd made
 //           (Delegate=true), and makes the directories in the v1 hierarchies
-//           systemd does not manage. `delete` stops the unit.
+//           systemd does not manage. `update` tells systemd the new limits
+//           too; `delete` stops the unit.
 //         - runw itself, otherwise (a host whose init is not systemd, like a
 //           container or a minimal VM): the form is mapped onto the cgroupfs
 //           path systemd would use, "<slice hierarchy>/<prefix>-<name>.scope"
@@ -82,8 +84,9 @@ class Cgroup {
   Expected<void> StartSystemdUnit(pid_t pid, const Resources* resources = nullptr);
   /// For a systemd-managed cgroup, before Apply at `update`: sets the limits
   /// of `resources` that systemd has unit properties for on the unit, so that
-  /// systemd does not reset them to the create-time ones. Does nothing for a
-  /// cgroup runw manages itself, or when no such limit is set.
+  /// systemd does not reset them to the create-time ones. A CFS quota or
+  /// period given alone is sent with the other half as the cgroup has it.
+  /// Does nothing for a cgroup runw manages itself, or when no such limit is set.
   Expected<void> UpdateSystemdUnit(const Resources& resources);
   /// Writes the limits of `resources`. A limit whose controller is absent on
   /// this host fails with a message naming it; unset fields change nothing.

@@ -360,6 +360,20 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
                                        if v1_has("memory") else "memory.max")
         self.assertEqual(int(memory), 50003968)
+        # systemd keeps quota/period as one ratio: a period or quota alone is
+        # sent with the other half as the cgroup has it (50000, then 200000).
+        for flag, value, per_sec in [("--cpu-period", "200000", 250000),
+                                     ("--cpu-quota", "30000", 150000)]:
+            p = self.runw("update", flag, value, cid)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(self.calls("SetUnitProperties"), [{
+                "name": unit, "runtime": True,
+                "properties": {"CPUQuotaPerSecUSec": per_sec}}], flag)
+        if v1_has("cpu"):
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_quota_us"), "30000")
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_period_us"), "200000")
+        else:
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.max"), "30000 200000")
         # An update systemd cannot be told about fails, naming the unit, and
         # leaves the cgroup as it was (systemd would otherwise reset it later).
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS="unix:path=%s/no-bus" % self.tmp)
