@@ -553,24 +553,6 @@ Expected<void> Cgroup::StartSystemdUnit(pid_t pid, const Resources* resources) {
   return {};
 }
 
-Expected<void> Cgroup::UpdateSystemdUnit(const Resources& resources) {
-  if (!systemd_) return {};
-  // systemd keeps quota and period as one value, CPU time per second. An
-  // update of one of them changes that ratio with the other as it is in the
-  // cgroup now (Apply keeps the half not given), so the other is read from
-  // there; unreadable, it is left out (quota alone: the default period).
-  Resources with_cfs = resources;
-  if (with_cfs.cpu && with_cfs.cpu->quota.has_value() != with_cfs.cpu->period.has_value()) {
-    if (auto cfs = CurrentCfs(paths_)) {
-      if (!with_cfs.cpu->quota) with_cfs.cpu->quota = cfs->first;
-      if (!with_cfs.cpu->period) with_cfs.cpu->period = cfs->second;
-    }
-  }
-  auto properties = systemd::ResourceProperties(with_cfs, Versions());
-  if (!properties) return Fail(properties.error());
-  return systemd::SetUnitProperties(systemd_->unit, *properties);
-}
-
 std::string Cgroup::ToJson() const {
   nlohmann::json paths = nlohmann::json::object();
   for (const auto& [key, dir] : paths_)
@@ -847,6 +829,21 @@ namespace {
 
 using Paths = std::vector<std::pair<std::string, std::string>>;
 
+// memory.checkBeforeUpdate: a new limit below what the cgroup uses now is
+// refused rather than set (which would make the kernel reclaim or OOM-kill).
+Expected<void> CheckBeforeUpdate(const Target& t, const MemoryResources& m) {
+  const int64_t limit = m.limit.value_or(0);
+  if (!m.check_before_update.value_or(false) || limit <= 0) return {};
+  auto usage = ReadSmallFile(t.dir + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
+  if (!usage) return {};
+  auto bytes = ParseInt(Trim(*usage));
+  if (bytes && *bytes > limit) {
+    return Fail("linux.resources.memory.limit: new limit " + std::to_string(limit) +
+                " is below the current usage " + std::to_string(*bytes));
+  }
+  return {};
+}
+
 Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   // Zero is what a Go runtime's caller leaves in an unset field; runc treats a
   // zero limit or swap as "not set", and so does runw (a zero memory limit
@@ -861,16 +858,7 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   Target t = RUNW_OCI_TRY(NeedController(paths, "memory", "linux.resources.memory"));
   const std::string& d = t.dir;
 
-  if (m.check_before_update.value_or(false) && limit > 0) {
-    auto usage = ReadSmallFile(d + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
-    if (usage) {
-      auto bytes = ParseInt(Trim(*usage));
-      if (bytes && *bytes > limit) {
-        return Fail("linux.resources.memory.limit: new limit " + std::to_string(limit) +
-                    " is below the current usage " + std::to_string(*bytes));
-      }
-    }
-  }
+  RUNW_OCI_CHECK(CheckBeforeUpdate(t, m));
 
   if (!t.v2) {
     const std::string limit_file = d + "/memory.limit_in_bytes";
@@ -1213,6 +1201,31 @@ Expected<void> Cgroup::Apply(const Resources& r, std::span<const DeviceRule> dev
   if (r.network) RUNW_OCI_CHECK(ApplyNetwork(paths_, *r.network));
   RUNW_OCI_CHECK(ApplyUnified(paths_, r.unified));
   return {};
+}
+
+Expected<void> Cgroup::UpdateSystemdUnit(const Resources& resources) {
+  if (!systemd_) return {};
+  // systemd keeps quota and period as one value, CPU time per second. An
+  // update of one of them changes that ratio with the other as it is in the
+  // cgroup now (Apply keeps the half not given), so the other is read from
+  // there; unreadable, it is left out (quota alone: the default period).
+  Resources with_cfs = resources;
+  if (with_cfs.cpu && with_cfs.cpu->quota.has_value() != with_cfs.cpu->period.has_value()) {
+    if (auto cfs = CurrentCfs(paths_)) {
+      if (!with_cfs.cpu->quota) with_cfs.cpu->quota = cfs->first;
+      if (!with_cfs.cpu->period) with_cfs.cpu->period = cfs->second;
+    }
+  }
+  // The check Apply makes comes first here: systemd would set a limit below
+  // the usage at once.
+  if (resources.memory) {
+    if (auto target = FindController(paths_, "memory")) {
+      RUNW_OCI_CHECK(CheckBeforeUpdate(*target, *resources.memory));
+    }
+  }
+  auto properties = systemd::ResourceProperties(with_cfs, Versions());
+  if (!properties) return Fail(properties.error());
+  return systemd::SetUnitProperties(systemd_->unit, *properties);
 }
 
 }  // namespace runw::oci

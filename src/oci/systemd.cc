@@ -14,7 +14,10 @@
 // once more with the base properties alone and logs a warning: the scope
 // exists, and runw's cgroupfs writes still put every limit in force; only
 // systemd's knowledge of them (what systemd.h says the properties are for)
-// is lost on such a host.
+// is lost on such a host. The refused call leaves at most a half-made unit
+// of that name, with no job and nothing referring to it, which systemd's
+// garbage collection removes before it handles the next call; should it not
+// have, the retry fails with UnitExists, naming the unit.
 #include "oci/systemd.h"
 
 #include <systemd/sd-bus.h>

@@ -374,6 +374,15 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_period_us"), "200000")
         else:
             self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.max"), "30000 200000")
+        # checkBeforeUpdate refuses a limit below the usage before systemd
+        # hears of it (it would set the limit at once).
+        res = os.path.join(self.tmp, "res.json")
+        with open(res, "w") as f:
+            json.dump({"memory": {"limit": 4096, "checkBeforeUpdate": True}}, f)
+        p = self.runw("update", "--resources", res, cid)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is below the current usage", p.stderr)
+        self.assertEqual(self.calls("SetUnitProperties"), [])
         # An update systemd cannot be told about fails, naming the unit, and
         # leaves the cgroup as it was (systemd would otherwise reset it later).
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS="unix:path=%s/no-bus" % self.tmp)
