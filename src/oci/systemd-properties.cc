@@ -102,12 +102,13 @@ Expected<std::vector<UnitProperty>> ResourceProperties(const Resources& resource
         props.push_back({"CPUShares", std::clamp<uint64_t>(*c->shares, 2, 262144)});
       }
     }
-    // A period alone changes no limit; systemd keeps its own period (100 ms
-    // unless CPUQuotaPeriodUSec says otherwise, which runw does not send:
-    // older systemd versions reject it), so only the ratio is sent.
+    // systemd keeps the quota as CPU time per second and the period apart
+    // (its default 100 ms is the kernel's); it writes quota = per-second
+    // value * period out to the cgroup.
     if (c->quota && *c->quota != 0) {
       props.push_back({"CPUQuotaPerSecUSec", CpuQuotaPerSecUSec(*c->quota, c->period.value_or(0))});
     }
+    if (c->period && *c->period != 0) props.push_back({"CPUQuotaPeriodUSec", *c->period});
     if (!c->cpus.empty()) {
       auto mask = CpuListToMask(c->cpus);
       if (!mask) return Fail("linux.resources.cpu.cpus: " + mask.error());
@@ -123,6 +124,25 @@ Expected<std::vector<UnitProperty>> ResourceProperties(const Resources& resource
     props.push_back({"TasksMax", p->limit > 0 ? static_cast<uint64_t>(p->limit) : kInfinity});
   }
   return props;
+}
+
+std::optional<unsigned> ParseSystemdVersion(std::string_view version) {
+  if (version.starts_with('v')) version.remove_prefix(1);
+  unsigned major = 0;
+  auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), major);
+  if (ec != std::errc() || end == version.data()) return std::nullopt;
+  return major;
+}
+
+std::vector<UnitProperty> ForSystemdVersion(std::vector<UnitProperty> properties,
+                                            unsigned version) {
+  auto since = [](std::string_view name) -> unsigned {
+    if (name == "CPUQuotaPeriodUSec") return 242;
+    if (name == "AllowedCPUs" || name == "AllowedMemoryNodes") return 244;
+    return 0;
+  };
+  std::erase_if(properties, [&](const UnitProperty& p) { return version < since(p.name); });
+  return properties;
 }
 
 }  // namespace runw::oci::systemd

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -71,13 +72,24 @@ Expected<std::vector<uint8_t>> CpuListToMask(std::string_view list);
 ///                       nothing;
 ///   cpu.quota           CPUQuotaPerSecUSec, with cpu.period (or 100 ms);
 ///                       < 0 is infinity, 0 sends nothing;
+///   cpu.period          CPUQuotaPeriodUSec; 0 sends nothing;
 ///   cpu.cpus, cpu.mems  AllowedCPUs, AllowedMemoryNodes;
 ///   pids.limit          TasksMax; <= 0 is infinity.
-/// Everything else (swap, kernel memory, swappiness, cpu.period itself,
-/// burst, realtime, idle, blockIO, hugepages, network, devices, unified)
+/// Everything else (swap, kernel memory, swappiness, burst, realtime, idle,
+/// blockIO, hugepages, network, devices, unified)
 /// stays cgroupfs-only. Fails only on a malformed cpus/mems list, naming the
 /// field.
 Expected<std::vector<UnitProperty>> ResourceProperties(const Resources& resources,
                                                        ControllerVersions versions);
+
+/// The major version in systemd's Manager.Version property
+/// ("252.30-1~deb12u2", "v245.4-1ubuntu3"), or nullopt when it has none.
+std::optional<unsigned> ParseSystemdVersion(std::string_view version);
+
+/// `properties` without those that systemd `version` does not know yet:
+/// CPUQuotaPeriodUSec (v242), AllowedCPUs and AllowedMemoryNodes (v244).
+/// Such a property would make systemd refuse the whole call; what is dropped
+/// here is still written through cgroupfs.
+std::vector<UnitProperty> ForSystemdVersion(std::vector<UnitProperty> properties, unsigned version);
 
 }  // namespace runw::oci::systemd

@@ -8,11 +8,14 @@
 // reply is then looked up among them, and only afterwards waited for.
 //
 // Resource properties and old systemd versions: a manager that does not know
-// a property (AllowedCPUs before v244, say) fails the whole StartTransientUnit
-// with InvalidArgs (or PropertyReadOnly), naming only that property. Rather
-// than learn which ones each version knows, StartScope then starts the scope
-// once more with the base properties alone and logs a warning: the scope
-// exists, and runw's cgroupfs writes still put every limit in force; only
+// a property fails the whole call with InvalidArgs (or PropertyReadOnly),
+// naming only that property. Two cases are avoided up front: the recent
+// properties (CPUQuotaPeriodUSec since v242, AllowedCPUs and
+// AllowedMemoryNodes since v244) are left out for a manager whose Version
+// property says it is older (ForSystemdVersion). Whatever else an old or
+// unusual manager refuses, StartScope handles with one retry: the scope is
+// started once more with the base properties alone and a warning is logged.
+// The scope then exists, and runw's cgroupfs writes still put every limit in force; only
 // systemd's knowledge of them (what systemd.h says the properties are for)
 // is lost on such a host. The refused call leaves at most a half-made unit
 // of that name, with no job and nothing referring to it, which systemd's
@@ -27,6 +30,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -192,6 +196,32 @@ Expected<void> AppendProperty(sd_bus_message* m, const UnitProperty& property,
   return Built(sd_bus_message_close_container(m), what);
 }
 
+// `properties` less those the manager's version does not know (see the top
+// of this file). A version that cannot be read keeps them all.
+std::vector<UnitProperty> ForManager(sd_bus* bus, std::span<const UnitProperty> properties) {
+  std::vector<UnitProperty> kept(properties.begin(), properties.end());
+  if (kept.empty()) return kept;
+  BusError error;
+  char* raw = nullptr;
+  int r =
+      sd_bus_get_property_string(bus, kService, kManagerPath, kManager, "Version", &error.e, &raw);
+  std::unique_ptr<char, decltype(&free)> text(raw, &free);
+  std::optional<unsigned> version;
+  if (r >= 0 && text) version = ParseSystemdVersion(text.get());
+  if (!version) {
+    LogDebug("systemd: read the manager's Version: " +
+             (r < 0 ? error.Text(r) : "\"" + std::string(text ? text.get() : "") + "\""));
+    return kept;
+  }
+  size_t before = kept.size();
+  kept = ForSystemdVersion(std::move(kept), *version);
+  if (kept.size() != before) {
+    LogDebug("systemd " + std::to_string(*version) + " does not know " +
+             std::to_string(before - kept.size()) + " of the resource properties; left out");
+  }
+  return kept;
+}
+
 // One StartTransientUnit of `request`'s scope with the base properties and
 // `resources`, up to the job's result (see RunJob for `call_error`).
 Expected<std::string> StartTransient(sd_bus* bus, const ScopeRequest& request,
@@ -256,9 +286,10 @@ bool Available() {
 Expected<std::string> StartScope(const ScopeRequest& request) {
   const std::string what = "systemd: start transient unit `" + request.unit + "`";
   Bus bus = RUNW_OCI_TRY(OpenBus());
+  std::vector<UnitProperty> resources = ForManager(bus.get(), request.resources);
   std::string call_error;
-  auto started = StartTransient(bus.get(), request, request.resources, what, &call_error);
-  if (!started && !request.resources.empty() &&
+  auto started = StartTransient(bus.get(), request, resources, what, &call_error);
+  if (!started && !resources.empty() &&
       (call_error == kInvalidArgs || call_error == kPropertyReadOnly)) {
     // An older systemd that does not know one of the resource properties
     // (see the top of this file).
@@ -302,6 +333,8 @@ Expected<void> SetUnitProperties(const std::string& unit,
   if (properties.empty()) return {};
   auto bus = OpenBus();
   if (!bus) return Fail(what + ": " + bus.error());
+  std::vector<UnitProperty> known = ForManager(bus->get(), properties);
+  if (known.empty()) return {};
   sd_bus_message* raw_call = nullptr;
   RUNW_OCI_CHECK(Built(sd_bus_message_new_method_call(bus->get(), &raw_call, kService, kManagerPath,
                                                       kManager, "SetUnitProperties"),
@@ -312,7 +345,7 @@ Expected<void> SetUnitProperties(const std::string& unit,
   // itself does (a transient unit has no file to persist it in anyway).
   RUNW_OCI_CHECK(Built(sd_bus_message_append(m, "sb", unit.c_str(), 1), what));
   RUNW_OCI_CHECK(Built(sd_bus_message_open_container(m, 'a', "(sv)"), what));
-  for (const UnitProperty& property : properties)
+  for (const UnitProperty& property : known)
     RUNW_OCI_CHECK(AppendProperty(m, property, what));
   RUNW_OCI_CHECK(Built(sd_bus_message_close_container(m), what));
   BusError error;

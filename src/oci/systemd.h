@@ -11,8 +11,9 @@
 // The unit's existence goes through D-Bus (StartTransientUnit, StopUnit, the
 // ControlGroup property), and so do the limits systemd has unit properties
 // for (systemd-properties.h: memory limit and, on v2, reservation; CPU shares
-// or weight, quota, cpuset CPUs and memory nodes; tasks): sent with
-// StartTransientUnit at create and with SetUnitProperties at update. Without
+// or weight, quota and period, cpuset CPUs and memory nodes; tasks): sent
+// with StartTransientUnit at create and with SetUnitProperties at update,
+// less those the manager's version is too old for. Without
 // them systemd would not know the limits, and re-applying the unit's own
 // properties (as `systemctl daemon-reload` does) would reset them to its
 // defaults on the scope.
@@ -20,12 +21,11 @@
 // runw still writes every limit itself, through cgroupfs, into the
 // directories systemd made (Delegate=true hands the subtree to us), right
 // after: that keeps one code path for all limits whichever manager made the
-// cgroup, puts them in force at once (systemd writes properties
-// out on its own schedule), and covers what has no property and stays cgroupfs-only:
-// memory swap, kernel memory, swappiness and OOM settings, the v1 soft limit,
-// the CFS period itself (only the quota per second is sent), burst, realtime
-// and idle, block I/O, hugepages, network classes and priorities, device
-// rules, and linux.resources.unified. Those of them in a controller systemd
+// cgroup, puts them in force at once (systemd writes properties out on its
+// own schedule), and covers what has no property and stays cgroupfs-only:
+// memory swap, kernel memory, swappiness and OOM settings, the v1 soft
+// limit, CFS burst, realtime and idle, block I/O, hugepages, network classes
+// and priorities, device rules, and linux.resources.unified. Those of them in a controller systemd
 // manages for the scope (memory.swap.max on cgroup v2, for one) can still be
 // reset by a daemon-reload.
 //
@@ -64,17 +64,18 @@ struct ScopeRequest {
 
 /// Starts the transient scope `request.unit` in `request.slice` with
 /// `request.pid` in it (Delegate=true; memory, CPU and tasks accounting on;
-/// `request.resources`), and waits up to 10 s for systemd's job to finish.
-/// When systemd refuses the call with InvalidArgs or PropertyReadOnly (an
-/// older version that does not know one of the resource properties), the
-/// scope is started once more without `request.resources`, and a warning is
-/// logged. Returns the unit's ControlGroup: its cgroup path below the root of
-/// each hierarchy ("/machine.slice/libpod-<id>.scope").
+/// `request.resources`, less those the manager's Version does not know yet),
+/// and waits up to 10 s for systemd's job to finish. When systemd refuses the
+/// call with InvalidArgs or PropertyReadOnly (an older version that does not
+/// know one of the resource properties), the scope is started once more
+/// without `request.resources`, and a warning is logged. Returns the unit's ControlGroup: its
+/// cgroup path below the root of each hierarchy ("/machine.slice/libpod-<id>.scope").
 Expected<std::string> StartScope(const ScopeRequest& request);
 
 /// Sets `properties` on the running `unit` (SetUnitProperties with
-/// runtime=true), as `systemctl set-property --runtime` does. No properties
-/// is no call. Fails naming the unit when systemd cannot be reached or says no.
+/// runtime=true), as `systemctl set-property --runtime` does, less those the
+/// manager's Version does not know yet. No properties is no call. Fails naming the unit when
+/// systemd cannot be reached or says no.
 Expected<void> SetUnitProperties(const std::string& unit, std::span<const UnitProperty> properties);
 
 /// Stops `unit` and waits for the job, as `systemctl stop` does. A unit systemd

@@ -12,8 +12,9 @@ Every manager call is recorded (RecordedCalls, JSON), and StartTransientUnit
 can be told to fail (SetStartError), to refuse some properties as an older
 systemd refuses ones it does not know (SetRejectedProperties), or to run a job
 that fails or never ends (SetStartResult), so that the test can check what runw
-asked for and what it does when systemd says no. SetUnitProperties is recorded
-and otherwise only checks that the unit exists: the mock writes no limits, so
+asked for and what it does when systemd says no. The manager's Version
+property says 252 (the test may UpdateProperties it). SetUnitProperties is
+recorded and otherwise only checks that the unit exists: the mock writes no limits, so
 whatever limit the test finds in the cgroup, runw wrote.
 """
 import json
@@ -33,6 +34,7 @@ SYSTEM_BUS = True
 UNIT_IFACE = BUS_NAME + ".Unit"
 SCOPE_IFACE = BUS_NAME + ".Scope"
 MANAGED_CONTROLLERS = ("memory", "cpu", "pids")
+VERSION = "252.30-1~deb12u2"
 
 
 def load(mock, _parameters):
@@ -42,6 +44,7 @@ def load(mock, _parameters):
     mock.start_error = ""
     mock.start_result = "done"
     mock.rejected_properties = []
+    mock.AddProperties(MAIN_IFACE, {"Version": VERSION})
 
 
 def managed_mounts():

@@ -13,8 +13,9 @@ after a killed create; without a reachable bus, or with no systemd on it, the
 cgroupfs mapping is used; a D-Bus error, a failed job or one that never ends
 fails create cleanly. The limits systemd has properties for are sent with
 StartTransientUnit (exact names and values for this host's cgroup layout) and,
-at `update`, with SetUnitProperties; a systemd that refuses them gets the scope
-started without them, and the limits still come from runw's cgroupfs writes.
+at `update`, with SetUnitProperties; those an old systemd (by its Version) does
+not know are left out; a systemd that refuses them gets the scope started
+without them, and the limits still come from runw's cgroupfs writes.
 
 Environment: RUNW, FIXTURES, MAKE_BUNDLE as for runtime-test.py. Needs root,
 dbus-daemon and python3-dbusmock; exits 77 (skipped) otherwise.
@@ -45,6 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE", os.path.join(HERE, "make-bundle.py"))
 MOCK_TEMPLATE = os.path.join(HERE, "systemd-mock.py")
 MEMORY_LIMIT = 100000000
+MANAGER = "org.freedesktop.systemd1.Manager"
 MEMORY_LIMIT_PAGES = 99999744  # what the kernel keeps: rounded down to pages
 # What StartTransientUnit carries besides the limits.
 BASE_PROPERTIES = {"Description", "Slice", "Delegate", "PIDs", "MemoryAccounting",
@@ -152,6 +154,7 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         self.mock.SetStartError("")
         self.mock.SetStartResult("done")
         self.mock.SetRejectedProperties(dbus.Array([], signature="s"))
+        self.mock.UpdateProperties(MANAGER, {"Version": "252.30-1~deb12u2"})
         self.calls()  # forget earlier tests' calls
 
     def tearDown(self):
@@ -343,6 +346,7 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             "TasksMax": 42,
             # 50 ms per 100 ms period: 0.5 s of CPU per second.
             "CPUQuotaPerSecUSec": 500000,
+            "CPUQuotaPeriodUSec": 100000,
             "AllowedCPUs": [0x03],
         }
         # Shares 512 is weight 1 + (510 * 9999) // 262142 = 20 on cgroup v2.
@@ -360,15 +364,17 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
                                        if v1_has("memory") else "memory.max")
         self.assertEqual(int(memory), 50003968)
-        # systemd keeps quota/period as one ratio: a period or quota alone is
-        # sent with the other half as the cgroup has it (50000, then 200000).
+        # systemd keeps the quota as a ratio, CPU time per second: a period or
+        # quota alone is sent with the other half as the cgroup has it (50000,
+        # then 200000).
         for flag, value, per_sec in [("--cpu-period", "200000", 250000),
                                      ("--cpu-quota", "30000", 150000)]:
             p = self.runw("update", flag, value, cid)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(self.calls("SetUnitProperties"), [{
                 "name": unit, "runtime": True,
-                "properties": {"CPUQuotaPerSecUSec": per_sec}}], flag)
+                "properties": {"CPUQuotaPerSecUSec": per_sec, "CPUQuotaPeriodUSec": 200000}}],
+                flag)
         if v1_has("cpu"):
             self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_quota_us"), "30000")
             self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_period_us"), "200000")
@@ -392,6 +398,28 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
                                        if v1_has("memory") else "memory.max")
         self.assertEqual(int(memory), 50003968)
+        with open(pid_file) as f:
+            init = int(f.read())
+        self.start(cid)
+        self.stop_and_delete(cid, init)
+        self.assert_gone(cid, group)
+
+    def test_properties_an_old_systemd_lacks_are_left_out(self):
+        if os.cpu_count() < 2:
+            self.skipTest("cpuset.cpus \"0-1\" needs 2 CPUs")
+        cid = "sdv241%d" % os.getpid()
+        group = "/%s/runwtest-%s.scope" % (self.slice, cid)
+        # v241 knows neither CPUQuotaPeriodUSec (v242) nor AllowedCPUs (v244).
+        self.mock.UpdateProperties(MANAGER, {"Version": "241"})
+        p, pid_file = self.create(cid, "%s:runwtest:%s" % (self.slice, cid), resources=RESOURCES)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        starts = self.calls("StartTransientUnit")
+        self.assertEqual(len(starts), 1, starts)
+        sent = set(starts[0]["properties"]) - BASE_PROPERTIES
+        self.assertEqual(sent, {"MemoryLimit" if v1_has("memory") else "MemoryMax", "TasksMax",
+                                "CPUQuotaPerSecUSec",
+                                "CPUShares" if v1_has("cpu") else "CPUWeight"})
+        self.assert_limits_in_force(group)
         with open(pid_file) as f:
             init = int(f.read())
         self.start(cid)

@@ -78,7 +78,7 @@ TEST(SystemdPropertiesTest, Properties_NothingSetSendsNothing) {
   r.memory->limit = 0;  // a Go caller's "unset"
   r.cpu->shares = 0;
   r.cpu->quota = 0;
-  r.cpu->period = 100000;  // a period alone is no limit
+  r.cpu->period = 0;
   EXPECT_TRUE(ResourceProperties(r, {}).value().empty());
 }
 
@@ -101,18 +101,26 @@ Resources Full() {
 
 TEST(SystemdPropertiesTest, Properties_CgroupV1Host) {
   std::vector<UnitProperty> want = {
-      {"MemoryLimit", uint64_t{100000000}},     {"CPUShares", uint64_t{512}},
-      {"CPUQuotaPerSecUSec", uint64_t{500000}}, {"AllowedCPUs", Bytes{0x03}},
-      {"AllowedMemoryNodes", Bytes{0x01}},      {"TasksMax", uint64_t{42}},
+      {"MemoryLimit", uint64_t{100000000}},
+      {"CPUShares", uint64_t{512}},
+      {"CPUQuotaPerSecUSec", uint64_t{500000}},
+      {"CPUQuotaPeriodUSec", uint64_t{100000}},
+      {"AllowedCPUs", Bytes{0x03}},
+      {"AllowedMemoryNodes", Bytes{0x01}},
+      {"TasksMax", uint64_t{42}},
   };
   EXPECT_EQ(ResourceProperties(Full(), {.memory_v2 = false, .cpu_v2 = false}).value(), want);
 }
 
 TEST(SystemdPropertiesTest, Properties_CgroupV2Host) {
   std::vector<UnitProperty> want = {
-      {"MemoryMax", uint64_t{100000000}}, {"MemoryLow", uint64_t{50000000}},
-      {"CPUWeight", uint64_t{20}},        {"CPUQuotaPerSecUSec", uint64_t{500000}},
-      {"AllowedCPUs", Bytes{0x03}},       {"AllowedMemoryNodes", Bytes{0x01}},
+      {"MemoryMax", uint64_t{100000000}},
+      {"MemoryLow", uint64_t{50000000}},
+      {"CPUWeight", uint64_t{20}},
+      {"CPUQuotaPerSecUSec", uint64_t{500000}},
+      {"CPUQuotaPeriodUSec", uint64_t{100000}},
+      {"AllowedCPUs", Bytes{0x03}},
+      {"AllowedMemoryNodes", Bytes{0x01}},
       {"TasksMax", uint64_t{42}},
   };
   EXPECT_EQ(ResourceProperties(Full(), {.memory_v2 = true, .cpu_v2 = true}).value(), want);
@@ -154,6 +162,42 @@ TEST(SystemdPropertiesTest, Properties_MalformedCpusetFailsNamingTheField) {
   props = ResourceProperties(r, {});
   ASSERT_FALSE(props.has_value());
   EXPECT_EQ(props.error().rfind("linux.resources.cpu.mems: ", 0), 0u) << props.error();
+}
+
+TEST(SystemdPropertiesTest, Properties_PeriodAloneIsSentAlone) {
+  Resources r;
+  r.cpu = CpuResources{};
+  r.cpu->period = 250000;
+  EXPECT_EQ(ResourceProperties(r, {}).value(),
+            (std::vector<UnitProperty>{{"CPUQuotaPeriodUSec", uint64_t{250000}}}));
+}
+
+TEST(SystemdPropertiesTest, Version_Parses) {
+  EXPECT_EQ(ParseSystemdVersion("252.30-1~deb12u2"), 252u);
+  EXPECT_EQ(ParseSystemdVersion("v245.4-1ubuntu3"), 245u);
+  EXPECT_EQ(ParseSystemdVersion("241"), 241u);
+  EXPECT_EQ(ParseSystemdVersion(""), std::nullopt);
+  EXPECT_EQ(ParseSystemdVersion("v"), std::nullopt);
+  EXPECT_EQ(ParseSystemdVersion("systemd 252"), std::nullopt);
+  EXPECT_EQ(ParseSystemdVersion("99999999999999"), std::nullopt);  // out of range
+}
+
+TEST(SystemdPropertiesTest, Version_LeavesOutWhatItDoesNotKnow) {
+  auto all = ResourceProperties(Full(), {}).value();
+  auto names = [](const std::vector<UnitProperty>& props) {
+    std::vector<std::string> out;
+    for (const UnitProperty& p : props)
+      out.push_back(p.name);
+    return out;
+  };
+  EXPECT_EQ(ForSystemdVersion(all, 252), all);
+  EXPECT_EQ(ForSystemdVersion(all, 244), all);
+  EXPECT_EQ(names(ForSystemdVersion(all, 243)),
+            (std::vector<std::string>{"MemoryLimit", "CPUShares", "CPUQuotaPerSecUSec",
+                                      "CPUQuotaPeriodUSec", "TasksMax"}));
+  EXPECT_EQ(
+      names(ForSystemdVersion(all, 241)),
+      (std::vector<std::string>{"MemoryLimit", "CPUShares", "CPUQuotaPerSecUSec", "TasksMax"}));
 }
 
 }  // namespace
