@@ -98,7 +98,7 @@ Expected<std::vector<UnitProperty>> ResourceProperties(const Resources& resource
         props.push_back({"CPUWeight", CpuSharesToWeight(*c->shares)});
       } else {
         // systemd refuses CPUShares outside the kernel's range, which would
-        // cost every other property (see StartScope); the kernel clamps.
+        // cost every other property (see systemd.cc); the kernel clamps.
         props.push_back({"CPUShares", std::clamp<uint64_t>(*c->shares, 2, 262144)});
       }
     }

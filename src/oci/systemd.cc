@@ -15,9 +15,9 @@
 // property says it is older (ForSystemdVersion). Whatever else an old or
 // unusual manager refuses, StartScope handles with one retry: the scope is
 // started once more with the base properties alone and a warning is logged.
-// The scope then exists, and runw's cgroupfs writes still put every limit in force; only
-// systemd's knowledge of them (what systemd.h says the properties are for)
-// is lost on such a host. The refused call leaves at most a half-made unit
+// The scope then exists, and runw's cgroupfs writes still put every limit in
+// force; only systemd's knowledge of them (what systemd.h says the
+// properties are for) is lost on such a host. The refused call leaves at most a half-made unit
 // of that name, with no job and nothing referring to it, which systemd's
 // garbage collection removes before it handles the next call; should it not
 // have, the retry fails with UnitExists, naming the unit.
@@ -341,8 +341,9 @@ Expected<void> SetUnitProperties(const std::string& unit,
                        what));
   Message call(raw_call);
   sd_bus_message* m = call.get();
-  // runtime=true: the change lasts until the scope is gone, as the scope
-  // itself does (a transient unit has no file to persist it in anyway).
+  // runtime=true: the change is kept under /run and ends with the boot, as
+  // the scope does; false would leave a drop-in under /etc for a unit that
+  // will never exist again.
   RUNW_OCI_CHECK(Built(sd_bus_message_append(m, "sb", unit.c_str(), 1), what));
   RUNW_OCI_CHECK(Built(sd_bus_message_open_container(m, 'a', "(sv)"), what));
   for (const UnitProperty& property : known)
