@@ -52,6 +52,7 @@
 #include "oci/cgroups-devices.h"
 #include "oci/log.h"
 #include "oci/state.h"
+#include "oci/systemd-properties.h"
 #include "oci/systemd.h"
 #include "oci/util.h"
 
@@ -375,12 +376,6 @@ Expected<void> RemoveTree(const std::string& dir) {
 
 // ---- Conversions between v1 and v2 values -----------------------------------------------
 
-// cpu.shares [2, 262144] onto cpu.weight [1, 10000], linearly.
-uint64_t SharesToWeight(uint64_t shares) {
-  shares = std::clamp<uint64_t>(shares, 2, 262144);
-  return 1 + ((shares - 2) * 9999) / 262142;
-}
-
 // blkio.weight [10, 1000] onto io.weight [1, 10000], linearly.
 uint64_t BlkioToIoWeight(uint64_t weight) {
   weight = std::clamp<uint64_t>(weight, 10, 1000);
@@ -486,13 +481,61 @@ Expected<Cgroup> Cgroup::Resolve(std::string_view cgroups_path, std::string_view
   return cg;
 }
 
-Expected<void> Cgroup::StartSystemdUnit(pid_t pid) {
+namespace {
+
+// The CFS quota (-1: none) and period in force for the cgroup, from v1's
+// cpu.cfs_quota_us and cpu.cfs_period_us or v2's cpu.max ("max 100000").
+std::optional<std::pair<int64_t, uint64_t>> CurrentCfs(
+    const std::vector<std::pair<std::string, std::string>>& paths) {
+  std::string quota_text, period_text;
+  for (const auto& [key, dir] : paths) {
+    if (!KeyHas(key, "cpu")) continue;
+    auto quota = ReadSmallFile(dir + "/cpu.cfs_quota_us");
+    auto period = ReadSmallFile(dir + "/cpu.cfs_period_us");
+    if (!quota || !period) return std::nullopt;
+    quota_text = Trim(*quota);
+    period_text = Trim(*period);
+  }
+  if (period_text.empty()) {
+    for (const auto& [key, dir] : paths) {
+      if (!key.empty()) continue;
+      auto max = ReadSmallFile(dir + "/cpu.max");
+      if (!max) return std::nullopt;
+      auto fields = Split(Trim(*max), ' ');
+      if (fields.size() != 2) return std::nullopt;
+      quota_text = fields[0] == "max" ? "-1" : fields[0];
+      period_text = fields[1];
+    }
+  }
+  auto quota = ParseInt(quota_text);
+  auto period = ParseInt(period_text);
+  if (!quota || !period || *period <= 0) return std::nullopt;
+  return std::pair{*quota, static_cast<uint64_t>(*period)};
+}
+
+}  // namespace
+
+systemd::ControllerVersions Cgroup::Versions() const {
+  // Decided by the hierarchies, not by the cgroup's directories: at create the
+  // scope's do not exist yet. systemd picks its property names the same way
+  // (on a hybrid host the v1 controllers are the ones it uses).
+  auto on_v2 = [&](std::string_view controller) {
+    return std::none_of(paths_.begin(), paths_.end(),
+                        [&](const auto& entry) { return KeyHas(entry.first, controller); });
+  };
+  return {.memory_v2 = on_v2("memory"), .cpu_v2 = on_v2("cpu")};
+}
+
+Expected<void> Cgroup::StartSystemdUnit(pid_t pid, const Resources* resources) {
   if (!systemd_) return Fail("cgroup: no systemd unit to start");
   systemd::ScopeRequest request;
   request.unit = systemd_->unit;
   request.slice = systemd_->slice;
   request.description = systemd_->description;
   request.pid = pid;
+  if (resources != nullptr) {
+    request.resources = RUNW_OCI_TRY(systemd::ResourceProperties(*resources, Versions()));
+  }
   std::string group = RUNW_OCI_TRY(systemd::StartScope(request));
   auto clean = CleanCgroupPath(group);
   if (!clean || *clean != group) {
@@ -786,6 +829,21 @@ namespace {
 
 using Paths = std::vector<std::pair<std::string, std::string>>;
 
+// memory.checkBeforeUpdate: a new limit below what the cgroup uses now is
+// refused rather than set (which would make the kernel reclaim or OOM-kill).
+Expected<void> CheckBeforeUpdate(const Target& t, const MemoryResources& m) {
+  const int64_t limit = m.limit.value_or(0);
+  if (!m.check_before_update.value_or(false) || limit <= 0) return {};
+  auto usage = ReadSmallFile(t.dir + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
+  if (!usage) return {};
+  auto bytes = ParseInt(Trim(*usage));
+  if (bytes && *bytes > limit) {
+    return Fail("linux.resources.memory.limit: new limit " + std::to_string(limit) +
+                " is below the current usage " + std::to_string(*bytes));
+  }
+  return {};
+}
+
 Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   // Zero is what a Go runtime's caller leaves in an unset field; runc treats a
   // zero limit or swap as "not set", and so does runw (a zero memory limit
@@ -800,16 +858,7 @@ Expected<void> ApplyMemory(const Paths& paths, const MemoryResources& m) {
   Target t = RUNW_OCI_TRY(NeedController(paths, "memory", "linux.resources.memory"));
   const std::string& d = t.dir;
 
-  if (m.check_before_update.value_or(false) && limit > 0) {
-    auto usage = ReadSmallFile(d + (t.v2 ? "/memory.current" : "/memory.usage_in_bytes"));
-    if (usage) {
-      auto bytes = ParseInt(Trim(*usage));
-      if (bytes && *bytes > limit) {
-        return Fail("linux.resources.memory.limit: new limit " + std::to_string(limit) +
-                    " is below the current usage " + std::to_string(*bytes));
-      }
-    }
-  }
+  RUNW_OCI_CHECK(CheckBeforeUpdate(t, m));
 
   if (!t.v2) {
     const std::string limit_file = d + "/memory.limit_in_bytes";
@@ -934,7 +983,8 @@ Expected<void> ApplyCpu(const Paths& paths, const CpuResources& c) {
       }
     } else {
       if (c.shares && *c.shares != 0) {
-        RUNW_OCI_CHECK(WriteFile(d + "/cpu.weight", std::to_string(SharesToWeight(*c.shares))));
+        RUNW_OCI_CHECK(
+            WriteFile(d + "/cpu.weight", std::to_string(systemd::CpuSharesToWeight(*c.shares))));
       }
       if (c.quota || c.period) {
         // cpu.max holds both; keep the half that was not given.
@@ -1151,6 +1201,31 @@ Expected<void> Cgroup::Apply(const Resources& r, std::span<const DeviceRule> dev
   if (r.network) RUNW_OCI_CHECK(ApplyNetwork(paths_, *r.network));
   RUNW_OCI_CHECK(ApplyUnified(paths_, r.unified));
   return {};
+}
+
+Expected<void> Cgroup::UpdateSystemdUnit(const Resources& resources) {
+  if (!systemd_) return {};
+  // systemd keeps quota and period as one value, CPU time per second. An
+  // update of one of them changes that ratio with the other as it is in the
+  // cgroup now (Apply keeps the half not given), so the other is read from
+  // there; unreadable, it is left out (quota alone: the default period).
+  Resources with_cfs = resources;
+  if (with_cfs.cpu && with_cfs.cpu->quota.has_value() != with_cfs.cpu->period.has_value()) {
+    if (auto cfs = CurrentCfs(paths_)) {
+      if (!with_cfs.cpu->quota) with_cfs.cpu->quota = cfs->first;
+      if (!with_cfs.cpu->period) with_cfs.cpu->period = cfs->second;
+    }
+  }
+  // The check Apply makes comes first here: systemd would set a limit below
+  // the usage at once.
+  if (resources.memory) {
+    if (auto target = FindController(paths_, "memory")) {
+      RUNW_OCI_CHECK(CheckBeforeUpdate(*target, *resources.memory));
+    }
+  }
+  auto properties = systemd::ResourceProperties(with_cfs, Versions());
+  if (!properties) return Fail(properties.error());
+  return systemd::SetUnitProperties(systemd_->unit, *properties);
 }
 
 }  // namespace runw::oci

@@ -14,10 +14,12 @@
 //       slice part is empty, "-.slice" the root), made by one of two managers:
 //         - systemd, over D-Bus (systemd.h), when it is reachable: the system
 //           bus answers and org.freedesktop.systemd1 has an owner there.
-//           systemd starts the scope with the container's first process in it;
-//           runw then writes the limits into the directories systemd made
+//           systemd starts the scope with the container's first process in it
+//           and the limits it has unit properties for (systemd.h); runw then
+//           writes all the limits into the directories systemd made
 //           (Delegate=true), and makes the directories in the v1 hierarchies
-//           systemd does not manage. `delete` stops the unit.
+//           systemd does not manage. `update` tells systemd the new limits
+//           too; `delete` stops the unit.
 //         - runw itself, otherwise (a host whose init is not systemd, like a
 //           container or a minimal VM): the form is mapped onto the cgroupfs
 //           path systemd would use, "<slice hierarchy>/<prefix>-<name>.scope"
@@ -49,6 +51,7 @@
 #include <vector>
 
 #include "oci/config.h"
+#include "oci/systemd-properties.h"
 
 namespace runw::oci {
 
@@ -75,8 +78,16 @@ class Cgroup {
   /// systemd to start the scope with `pid` in it, takes the cgroup's paths
   /// from the unit's ControlGroup, and makes (and puts `pid` in) the
   /// directories of the v1 hierarchies systemd does not manage, as runc does.
+  /// The limits of `resources` (if any) that systemd has unit properties for
+  /// go with the start (systemd.h); Apply must still be called afterwards.
   /// Call ToJson again afterwards: the paths may have changed.
-  Expected<void> StartSystemdUnit(pid_t pid);
+  Expected<void> StartSystemdUnit(pid_t pid, const Resources* resources = nullptr);
+  /// For a systemd-managed cgroup, before Apply at `update`: sets the limits
+  /// of `resources` that systemd has unit properties for on the unit, so that
+  /// systemd does not reset them to the create-time ones. A CFS quota or
+  /// period given alone is sent with the other half as the cgroup has it.
+  /// Does nothing for a cgroup runw manages itself, or when no such limit is set.
+  Expected<void> UpdateSystemdUnit(const Resources& resources);
   /// Writes the limits of `resources`. A limit whose controller is absent on
   /// this host fails with a message naming it; unset fields change nothing.
   ///
@@ -121,6 +132,10 @@ class Cgroup {
     std::string description;
   };
   std::optional<SystemdScope> systemd_;
+
+  // Which cgroup version carries the memory and cpu controllers, from the
+  // hierarchies in paths_ (a controller no v1 hierarchy carries is v2's).
+  systemd::ControllerVersions Versions() const;
 };
 
 }  // namespace runw::oci

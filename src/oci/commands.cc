@@ -198,6 +198,9 @@ Expected<void> Update(const RuntimeOptions& rt, const std::string& id, const Res
   }
   std::optional<Cgroup> cg = LoadCgroup(c.dir);
   if (!cg) return Fail("container " + id + " has no cgroup to update");
+  // systemd first: a scope's limits that systemd does not know would be reset
+  // to the create-time ones the next time it re-applies the unit's properties.
+  RUNW_OCI_CHECK(cg->UpdateSystemdUnit(resources));
   if (resources.devices.empty()) return cg->Apply(resources);
 
   // New device rules add to those in force (v1 semantics). A v2 eBPF program

@@ -423,7 +423,7 @@ Expected<void> Create(const RuntimeOptions& rt, const CreateOptions& options) {
   // inherit the cgroup.
   auto join_cgroup = [&]() -> Expected<void> {
     if (!systemd_scope) return cgroup.AddProcess(stage1);
-    auto started = cgroup.StartSystemdUnit(stage1);
+    auto started = cgroup.StartSystemdUnit(stage1, resources ? &*resources : nullptr);
     // Whether or not it fully started, the paths may have moved to where
     // systemd put the scope: cleanup and the state follow them.
     cleanup.cgroup = cgroup;

@@ -9,9 +9,13 @@ it makes the scope only in the unified hierarchy and in those of the memory,
 cpu and pids controllers: runw must make the others itself.
 
 Every manager call is recorded (RecordedCalls, JSON), and StartTransientUnit
-can be told to fail (SetStartError) or to run a job that fails or never ends
-(SetStartResult), so that the test can check what runw asked for and what it
-does when systemd says no.
+can be told to fail (SetStartError), to refuse some properties as an older
+systemd refuses ones it does not know (SetRejectedProperties), or to run a job
+that fails or never ends (SetStartResult), so that the test can check what runw
+asked for and what it does when systemd says no. The manager's Version
+property says 252 (the test may UpdateProperties it). SetUnitProperties is
+recorded and otherwise only checks that the unit exists: the mock writes no limits, so
+whatever limit the test finds in the cgroup, runw wrote.
 """
 import json
 import os
@@ -30,6 +34,7 @@ SYSTEM_BUS = True
 UNIT_IFACE = BUS_NAME + ".Unit"
 SCOPE_IFACE = BUS_NAME + ".Scope"
 MANAGED_CONTROLLERS = ("memory", "cpu", "pids")
+VERSION = "252.30-1~deb12u2"
 
 
 def load(mock, _parameters):
@@ -38,6 +43,8 @@ def load(mock, _parameters):
     mock.calls = []  # [method, {argument: value}]
     mock.start_error = ""
     mock.start_result = "done"
+    mock.rejected_properties = []
+    mock.AddProperties(MAIN_IFACE, {"Version": VERSION})
 
 
 def managed_mounts():
@@ -119,6 +126,12 @@ def StartTransientUnit(self, name, mode, properties, aux):
     if self.start_error:
         raise dbus.exceptions.DBusException(self.start_error,
                                             name="org.freedesktop.DBus.Error.Failed")
+    for prop in self.rejected_properties:
+        if prop in props:
+            # systemd's answer to a property it has no setter for.
+            raise dbus.exceptions.DBusException(
+                "Cannot set property %s, or unknown property." % prop,
+                name="org.freedesktop.DBus.Error.InvalidArgs")
     if str(name) in self.units:
         raise dbus.exceptions.DBusException("Unit %s already exists." % name,
                                             name=BUS_NAME + ".UnitExists")
@@ -162,6 +175,15 @@ def StopUnit(self, name, mode):
     return finish_job(self, name)
 
 
+@dbus.service.method(MAIN_IFACE, in_signature="sba(sv)", out_signature="")
+def SetUnitProperties(self, name, runtime, properties):
+    self.calls.append(["SetUnitProperties", {"name": str(name), "runtime": bool(runtime),
+                                             "properties": {str(k): plain(v)
+                                                            for k, v in properties}}])
+    if str(name) not in self.units:
+        raise no_such_unit(name)
+
+
 @dbus.service.method(MAIN_IFACE, in_signature="s", out_signature="o")
 def GetUnit(self, name):
     self.calls.append(["GetUnit", {"name": str(name)}])
@@ -188,6 +210,13 @@ def RecordedCalls(self):
 def SetStartError(self, message):
     """Makes StartTransientUnit fail with `message` ("" for success)."""
     self.start_error = str(message)
+
+
+@dbus.service.method(MOCK_IFACE, in_signature="as", out_signature="")
+def SetRejectedProperties(self, names):
+    """Makes StartTransientUnit fail with InvalidArgs when it is given any of
+    `names` ([] to accept everything)."""
+    self.rejected_properties = [str(n) for n in names]
 
 
 @dbus.service.method(MOCK_IFACE, in_signature="s", out_signature="")

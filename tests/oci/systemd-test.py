@@ -11,7 +11,11 @@ delegation and first process, and writes the config's memory limit into the
 scope's cgroup; exec joins it; delete stops the unit and leaves nothing, also
 after a killed create; without a reachable bus, or with no systemd on it, the
 cgroupfs mapping is used; a D-Bus error, a failed job or one that never ends
-fails create cleanly.
+fails create cleanly. The limits systemd has properties for are sent with
+StartTransientUnit (exact names and values for this host's cgroup layout) and,
+at `update`, with SetUnitProperties; those an old systemd (by its Version) does
+not know are left out; a systemd that refuses them gets the scope started
+without them, and the limits still come from runw's cgroupfs writes.
 
 Environment: RUNW, FIXTURES, MAKE_BUNDLE as for runtime-test.py. Needs root,
 dbus-daemon and python3-dbusmock; exits 77 (skipped) otherwise.
@@ -42,7 +46,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE_BUNDLE = os.environ.get("MAKE_BUNDLE", os.path.join(HERE, "make-bundle.py"))
 MOCK_TEMPLATE = os.path.join(HERE, "systemd-mock.py")
 MEMORY_LIMIT = 100000000
+MANAGER = "org.freedesktop.systemd1.Manager"
 MEMORY_LIMIT_PAGES = 99999744  # what the kernel keeps: rounded down to pages
+# What StartTransientUnit carries besides the limits.
+BASE_PROPERTIES = {"Description", "Slice", "Delegate", "PIDs", "MemoryAccounting",
+                   "CPUAccounting", "TasksAccounting"}
+# A config with every limit runw sends as a property ("0-1": this test needs 2
+# CPUs).
+RESOURCES = {
+    "memory": {"limit": MEMORY_LIMIT},
+    "pids": {"limit": 42},
+    "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0-1"},
+}
 
 
 # A bus anyone may use, like the one dbusmock starts for the mock. (Without
@@ -83,6 +98,12 @@ def hierarchies():
                 if key:
                     found.setdefault(key, fields[4])
     return found
+
+
+def v1_has(controller):
+    """True when a v1 hierarchy carries `controller` (systemd then takes the
+    v1 property names, MemoryLimit and CPUShares)."""
+    return any(controller in key.split(",") for key in hierarchies() if key)
 
 
 def cgroup_of(pid):
@@ -132,6 +153,8 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         self.root = os.path.join(self.tmp, "root")
         self.mock.SetStartError("")
         self.mock.SetStartResult("done")
+        self.mock.SetRejectedProperties(dbus.Array([], signature="s"))
+        self.mock.UpdateProperties(MANAGER, {"Version": "252.30-1~deb12u2"})
         self.calls()  # forget earlier tests' calls
 
     def tearDown(self):
@@ -164,19 +187,26 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         err.close()
         return proc
 
-    def bundle(self, cid, cgroups_path):
+    def bundle(self, cid, cgroups_path, resources=None):
         path = os.path.join(self.tmp, "bundle-" + cid)
         subprocess.run([sys.executable, MAKE_BUNDLE, path, "--file",
                         os.path.join(FIXTURES, "spin.wasm"), "--args", "/spin.wasm",
                         "--cgroups-path", cgroups_path, "--memory", str(MEMORY_LIMIT)],
                        check=True)
+        if resources:
+            config_path = os.path.join(path, "config.json")
+            with open(config_path) as f:
+                config = json.load(f)
+            config["linux"].setdefault("resources", {}).update(resources)
+            with open(config_path, "w") as f:
+                json.dump(config, f)
         return path
 
-    def create(self, cid, cgroups_path, env=None):
-        b = self.bundle(cid, cgroups_path)
+    def create(self, cid, cgroups_path, env=None, resources=None, flags=()):
+        b = self.bundle(cid, cgroups_path, resources)
         pid_file = os.path.join(self.tmp, cid + ".pid")
-        p = self.runw("--systemd-cgroup", "create", "--bundle", b, "--pid-file", pid_file, cid,
-                      env=env)
+        p = self.runw("--systemd-cgroup", *flags, "create", "--bundle", b, "--pid-file", pid_file,
+                      cid, env=env)
         return p, pid_file
 
     def wait_exit(self, pid, timeout=20):
@@ -205,6 +235,24 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
             path = os.path.join(dirs[""], "memory.max")
         with open(path) as f:
             self.assertEqual(int(f.read()), MEMORY_LIMIT_PAGES, path)
+
+    def read_cgroup_file(self, group, controller, name):
+        """`name` in the directory that controls `controller` for `group`."""
+        dirs = self.dirs(group)
+        v1 = [d for key, d in dirs.items() if controller in key.split(",")]
+        with open(os.path.join(v1[0] if v1 else dirs[""], name)) as f:
+            return f.read().strip()
+
+    def assert_limits_in_force(self, group):
+        """RESOURCES, as runw writes them through cgroupfs."""
+        self.assert_memory_limit(group)
+        self.assertEqual(self.read_cgroup_file(group, "pids", "pids.max"), "42")
+        self.assertEqual(self.read_cgroup_file(group, "cpuset", "cpuset.cpus"), "0-1")
+        if v1_has("cpu"):
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_quota_us"), "50000")
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.shares"), "512")
+        else:
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.max"), "50000 100000")
 
     def assert_gone(self, cid, group):
         for key, d in self.dirs(group).items():
@@ -279,6 +327,134 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         self.stop_and_delete(cid, init, exec_pid)
         stops = self.calls("StopUnit")
         self.assertEqual(stops, [{"name": unit, "mode": "replace"}])
+        self.assert_gone(cid, group)
+
+    def test_limits_are_sent_as_unit_properties(self):
+        if os.cpu_count() < 2:
+            self.skipTest("cpuset.cpus \"0-1\" needs 2 CPUs")
+        cid = "sdprops%d" % os.getpid()
+        unit = "runwtest-%s.scope" % cid
+        group = "/%s/%s" % (self.slice, unit)
+        p, pid_file = self.create(cid, "%s:runwtest:%s" % (self.slice, cid), resources=RESOURCES)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        starts = self.calls("StartTransientUnit")
+        self.assertEqual(len(starts), 1, starts)
+        props = starts[0]["properties"]
+        limits = {k: v for k, v in props.items() if k not in BASE_PROPERTIES}
+        want = {
+            "MemoryLimit" if v1_has("memory") else "MemoryMax": MEMORY_LIMIT,
+            "TasksMax": 42,
+            # 50 ms per 100 ms period: 0.5 s of CPU per second.
+            "CPUQuotaPerSecUSec": 500000,
+            "CPUQuotaPeriodUSec": 100000,
+            "AllowedCPUs": [0x03],
+        }
+        # Shares 512 is weight 1 + (510 * 9999) // 262142 = 20 on cgroup v2.
+        want.update({"CPUShares": 512} if v1_has("cpu") else {"CPUWeight": 20})
+        self.assertEqual(limits, want)
+        # The mock writes no limit: what is in force, runw wrote.
+        self.assert_limits_in_force(group)
+
+        # update: the new limit goes to systemd too, and to the cgroup.
+        p = self.runw("update", "--memory", "50003968", cid)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.calls("SetUnitProperties"), [{
+            "name": unit, "runtime": True,
+            "properties": {"MemoryLimit" if v1_has("memory") else "MemoryMax": 50003968}}])
+        memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
+                                       if v1_has("memory") else "memory.max")
+        self.assertEqual(int(memory), 50003968)
+        # systemd keeps the quota as a ratio, CPU time per second: a period or
+        # quota alone is sent with the other half as the cgroup has it (50000,
+        # then 200000).
+        for flag, value, per_sec in [("--cpu-period", "200000", 250000),
+                                     ("--cpu-quota", "30000", 150000)]:
+            p = self.runw("update", flag, value, cid)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(self.calls("SetUnitProperties"), [{
+                "name": unit, "runtime": True,
+                "properties": {"CPUQuotaPerSecUSec": per_sec, "CPUQuotaPeriodUSec": 200000}}],
+                flag)
+        if v1_has("cpu"):
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_quota_us"), "30000")
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.cfs_period_us"), "200000")
+        else:
+            self.assertEqual(self.read_cgroup_file(group, "cpu", "cpu.max"), "30000 200000")
+        # checkBeforeUpdate refuses a limit below the usage before systemd
+        # hears of it (it would set the limit at once).
+        res = os.path.join(self.tmp, "res.json")
+        with open(res, "w") as f:
+            json.dump({"memory": {"limit": 4096, "checkBeforeUpdate": True}}, f)
+        p = self.runw("update", "--resources", res, cid)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("is below the current usage", p.stderr)
+        self.assertEqual(self.calls("SetUnitProperties"), [])
+        # An update systemd cannot be told about fails, naming the unit, and
+        # leaves the cgroup as it was (systemd would otherwise reset it later).
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS="unix:path=%s/no-bus" % self.tmp)
+        p = self.runw("update", "--memory", "60000256", cid, env=env)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("systemd: set properties of unit `%s`" % unit, p.stderr)
+        memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
+                                       if v1_has("memory") else "memory.max")
+        self.assertEqual(int(memory), 50003968)
+        with open(pid_file) as f:
+            init = int(f.read())
+        self.start(cid)
+        self.stop_and_delete(cid, init)
+        self.assert_gone(cid, group)
+
+    def test_properties_an_old_systemd_lacks_are_left_out(self):
+        if os.cpu_count() < 2:
+            self.skipTest("cpuset.cpus \"0-1\" needs 2 CPUs")
+        cid = "sdv241%d" % os.getpid()
+        group = "/%s/runwtest-%s.scope" % (self.slice, cid)
+        # v241 knows neither CPUQuotaPeriodUSec (v242) nor AllowedCPUs (v244).
+        self.mock.UpdateProperties(MANAGER, {"Version": "241"})
+        p, pid_file = self.create(cid, "%s:runwtest:%s" % (self.slice, cid), resources=RESOURCES)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        starts = self.calls("StartTransientUnit")
+        self.assertEqual(len(starts), 1, starts)
+        sent = set(starts[0]["properties"]) - BASE_PROPERTIES
+        self.assertEqual(sent, {"MemoryLimit" if v1_has("memory") else "MemoryMax", "TasksMax",
+                                "CPUQuotaPerSecUSec",
+                                "CPUShares" if v1_has("cpu") else "CPUWeight"})
+        self.assert_limits_in_force(group)
+        with open(pid_file) as f:
+            init = int(f.read())
+        self.start(cid)
+        self.stop_and_delete(cid, init)
+        self.assert_gone(cid, group)
+
+    def test_refused_properties_are_dropped_and_cgroupfs_still_limits(self):
+        if os.cpu_count() < 2:
+            self.skipTest("cpuset.cpus \"0-1\" needs 2 CPUs")
+        cid = "sdold%d" % os.getpid()
+        unit = "runwtest-%s.scope" % cid
+        group = "/%s/%s" % (self.slice, unit)
+        # As systemd before v244, which does not know AllowedCPUs.
+        self.mock.SetRejectedProperties(["AllowedCPUs"])
+        log = os.path.join(self.tmp, "runw.log")
+        p, pid_file = self.create(cid, "%s:runwtest:%s" % (self.slice, cid), resources=RESOURCES,
+                                  flags=("--log", log))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        starts = self.calls("StartTransientUnit")
+        self.assertEqual(len(starts), 2, starts)
+        self.assertIn("AllowedCPUs", starts[0]["properties"])
+        self.assertIn("TasksMax", starts[0]["properties"])
+        # The retry: the same scope, with the base properties only.
+        self.assertEqual(starts[1]["name"], unit)
+        self.assertEqual(set(starts[1]["properties"]), BASE_PROPERTIES)
+        with open(log) as f:
+            logged = f.read()
+        self.assertIn("Cannot set property AllowedCPUs", logged)
+        self.assertIn("without resource properties", logged)
+        with open(pid_file) as f:
+            init = int(f.read())
+        self.assert_in_cgroup(init, group)
+        self.assert_limits_in_force(group)
+        self.start(cid)
+        self.stop_and_delete(cid, init)
         self.assert_gone(cid, group)
 
     def test_no_bus_maps_onto_cgroupfs(self):
