@@ -77,6 +77,12 @@ class Lowerer {
   }
   void U32(uint32_t v) { Put(v); }
   void PatchI32(uint32_t at, int32_t v) { std::memcpy(code_.data() + at, &v, 4); }
+  // Removes the code from `at` on, to emit it again fused. An i32.add recorded by
+  // NoteSum that is cut is forgotten.
+  void Truncate(uint32_t at) {
+    code_.resize(at);
+    if (at < sum_end_) sum_end_ = 0;
+  }
   void PatchU32(uint32_t at, uint32_t v) { std::memcpy(code_.data() + at, &v, 4); }
   // Records that the instruction just emitted wrote its result to `slot` through
   // the operand at `field`, so a following local.set may redirect it.
@@ -192,8 +198,7 @@ class Lowerer {
   // PeekSum, then removes the add so that the caller can emit it fused.
   bool TakeSum(uint32_t& dst, uint32_t& a, uint32_t& b, uint64_t& k) {
     if (!PeekSum(dst, a, b, k)) return false;
-    code_.resize(sum_start_);
-    sum_end_ = 0;
+    Truncate(sum_start_);
     return true;
   }
   // Records that an i32.add instruction was just emitted from `start`, so that a
@@ -312,7 +317,7 @@ void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
     const int index = FusedIndex(Opcode::kI32Add, last_.op, true, shape);
     if (index >= 0) {
       const LastOp inner = last_;
-      code_.resize(inner.start);
+      Truncate(inner.start);
       EmitFused(index, shape, dst, inner, e.src2, e.bits);
       return;
     }
@@ -367,7 +372,7 @@ bool Lowerer::DeferAdd() {
     } else if (a.kind == Kind::kTemp && a.home == p && fusable_ && last_dst_slot_ == p &&
                last_.op == Opcode::kI32Shl && last_.is_imm) {
       // (x << s) + k: the shift just emitted becomes part of the sum.
-      code_.resize(last_.start);
+      Truncate(last_.start);
       r.kind = Kind::kShlAddImm;
       r.src = last_.a;
       r.src2 = static_cast<uint32_t>(last_.imm & 31);
@@ -804,7 +809,7 @@ bool Lowerer::TryFuse(Opcode op) {
   if (index < 0) return false;
   const uint32_t c = other.kind == Kind::kLocal ? other.src : other.home;
   const uint64_t k = other.bits;
-  if (emitted) code_.resize(inner.start);
+  if (emitted) Truncate(inner.start);
   stack_.resize(n - 2);
   const uint32_t dst = PushTemp(kOpTable[static_cast<uint16_t>(op)].result);
   const uint32_t field = Here() + 8;
@@ -844,7 +849,7 @@ Lowerer::Cond Lowerer::PopCond() {
   if (fusable_ && top.kind == Kind::kTemp && top.home == last_dst_slot_ &&
       CmpBranchIndex(last_.op) >= 0 && last_.start < Here()) {
     // The comparison just emitted feeds only this branch: fold it in.
-    code_.resize(last_.start);
+    Truncate(last_.start);
     fusable_ = false;
     stack_.pop_back();
     c.fused = true;
