@@ -788,6 +788,24 @@ TEST(EmbedTest, Interrupt_FromAnotherThreadStopsInfiniteLoop) {
   EXPECT_EQ(CallOne(*inst, "div", {Value::I32(6), Value::I32(3)}), Value::I32(2));
 }
 
+TEST(EmbedTest, Interrupt_StopsLoopsOfASingleInstruction) {
+  Engine engine;
+  auto inst = InstantiateFixture(engine, "tight-loops");
+  ASSERT_TRUE(inst) << inst.error();
+  for (const char* name : {"cmp_branch", "add_cmp_branch", "add_jump", "jump"}) {
+    std::thread stopper([&engine] {
+      std::this_thread::sleep_for(20ms);
+      engine.Interrupt();
+    });
+    // 1 is odd, which keeps add_cmp_branch going; cmp_branch needs 0.
+    const int32_t arg = std::string_view(name) == "cmp_branch" ? 0 : 1;
+    auto r = inst->Call(name, {Value::I32(arg)});
+    stopper.join();
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().kind, Trap::Kind::kInterrupted) << name;
+  }
+}
+
 TEST(EmbedTest, Interrupt_WhileIdleStopsTheNextCallOnly) {
   Engine engine;
   auto inst = InstantiateFixture(engine, "traps");
