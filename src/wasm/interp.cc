@@ -768,7 +768,7 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
 #define RUNW_CMP_BODY(name, imm, when)                                         \
   if (CmpTaken<Opcode::k##name, imm, when>(fp, pc)) {                          \
     const int32_t d = Rd<int32_t>(pc + CmpBranchDisp<Opcode::k##name, imm>()); \
-    if (d <= 0 && interrupt.load(std::memory_order_relaxed)) [[unlikely]]       \
+    if (d <= 0 && interrupt.load(std::memory_order_relaxed)) [[unlikely]]      \
       TRAP(TrapCode::kInterrupted);                                            \
     pc += d;                                                                   \
   } else {                                                                     \
@@ -812,16 +812,16 @@ TrapCode Run(Thread* thread, const FuncInst* entry, Slot* fp) {
   RUNW_FUSED_OPS(RUNW_FUSED_HANDLER)
 #undef RUNW_FUSED_HANDLER
 
-#define RUNW_ADD_CMP_BODY(label, name, add_imm, cmp_imm, when)           \
-  label:                                                                 \
-  if (AddCmpTaken<Opcode::k##name, add_imm, cmp_imm, when>(fp, pc)) {    \
-    const int32_t d = Rd<int32_t>(pc + AddCmpDisp<add_imm, cmp_imm>());  \
+#define RUNW_ADD_CMP_BODY(label, name, add_imm, cmp_imm, when)            \
+  label:                                                                  \
+  if (AddCmpTaken<Opcode::k##name, add_imm, cmp_imm, when>(fp, pc)) {     \
+    const int32_t d = Rd<int32_t>(pc + AddCmpDisp<add_imm, cmp_imm>());   \
     if (d <= 0 && interrupt.load(std::memory_order_relaxed)) [[unlikely]] \
-      TRAP(TrapCode::kInterrupted);                                      \
-    pc += d;                                                             \
-  } else {                                                               \
-    pc += AddCmpDisp<add_imm, cmp_imm>() + 4;                            \
-  }                                                                      \
+      TRAP(TrapCode::kInterrupted);                                       \
+    pc += d;                                                              \
+  } else {                                                                \
+    pc += AddCmpDisp<add_imm, cmp_imm>() + 4;                             \
+  }                                                                       \
   NEXT();
 #define RUNW_ADD_CMP_HANDLERS(name)                            \
   RUNW_ADD_CMP_BODY(X_##name##_000, name, false, false, false) \

@@ -264,6 +264,14 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(json.loads(self.runw("state", cid).stdout)["status"], "running")
 
+    def run_to_the_end(self, cid, pid_file, group):
+        """Starts the created container, stops and deletes it, checks nothing is left."""
+        with open(pid_file) as f:
+            init = int(f.read())
+        self.start(cid)
+        self.stop_and_delete(cid, init)
+        self.assert_gone(cid, group)
+
     def stop_and_delete(self, cid, pid, exec_pid=None):
         p = self.runw("kill", cid, "KILL")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -398,11 +406,7 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
         memory = self.read_cgroup_file(group, "memory", "memory.limit_in_bytes"
                                        if v1_has("memory") else "memory.max")
         self.assertEqual(int(memory), 50003968)
-        with open(pid_file) as f:
-            init = int(f.read())
-        self.start(cid)
-        self.stop_and_delete(cid, init)
-        self.assert_gone(cid, group)
+        self.run_to_the_end(cid, pid_file, group)
 
     def test_properties_an_old_systemd_lacks_are_left_out(self):
         if os.cpu_count() < 2:
@@ -420,11 +424,7 @@ class SystemdCgroupTest(dbusmock.DBusTestCase if dbusmock else unittest.TestCase
                                 "CPUQuotaPerSecUSec",
                                 "CPUShares" if v1_has("cpu") else "CPUWeight"})
         self.assert_limits_in_force(group)
-        with open(pid_file) as f:
-            init = int(f.read())
-        self.start(cid)
-        self.stop_and_delete(cid, init)
-        self.assert_gone(cid, group)
+        self.run_to_the_end(cid, pid_file, group)
 
     def test_refused_properties_are_dropped_and_cgroupfs_still_limits(self):
         if os.cpu_count() < 2:
