@@ -110,7 +110,13 @@ Expected<void> Start(const RuntimeOptions& rt, const std::string& id) {
       break;
     }
     std::optional<ProcStat> st = ReadProcStat(c.state.init_pid);
-    if (!st || st->state == 'Z' || st->start_time != c.state.init_start_time) break;
+    if (!st || st->state == 'Z' || st->start_time != c.state.init_start_time) {
+      // The init may have written its byte, run its program and exited since
+      // the read above (a short-lived program under load): the byte outlives
+      // the writer in the pipe, so look once more before calling it dead.
+      released = read(fifo, &byte, 1) == 1;
+      break;
+    }
     pollfd p{fifo, POLLIN, 0};
     poll(&p, 1, 5);
   }
