@@ -564,6 +564,39 @@ TrapCode TableFill(ModuleInstance* inst, uint32_t t, uint32_t i, Ref v, uint32_t
   return TrapCode::kOk;
 }
 
+TrapCode TableGet(ModuleInstance* inst, uint32_t t, uint32_t i, Slot& out) {
+  const std::vector<Ref>& elems = inst->tables[t]->elems;
+  if (i >= elems.size()) return TrapCode::kTableOutOfBounds;
+  out = elems[i];
+  return TrapCode::kOk;
+}
+
+TrapCode TableSet(ModuleInstance* inst, uint32_t t, uint32_t i, Ref v) {
+  std::vector<Ref>& elems = inst->tables[t]->elems;
+  if (i >= elems.size()) return TrapCode::kTableOutOfBounds;
+  elems[i] = v;
+  return TrapCode::kOk;
+}
+
+// The function a call_indirect instruction [h][type][table][index slot][frame]
+// calls, or the trap it raises instead (with the element index for the message).
+RUNW_INLINE TrapCode IndirectCallee(Thread& t, const ModuleInstance& inst, const Slot* fp,
+                                    const uint8_t* pc, const FuncInst*& callee) {
+  const TableInst& table = *inst.tables[U32(pc, 1)];
+  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 2)]);
+  if (i >= table.elems.size()) [[unlikely]] {
+    t.trap_index = i;
+    return TrapCode::kUndefinedElement;
+  }
+  callee = reinterpret_cast<const FuncInst*>(table.elems[i]);
+  if (callee == nullptr) [[unlikely]] {
+    t.trap_index = i;
+    return TrapCode::kUninitializedElement;
+  }
+  if (callee->type_id != inst.type_ids[U32(pc, 0)]) return TrapCode::kIndirectCallTypeMismatch;
+  return TrapCode::kOk;
+}
+
 const void* const* g_handlers = nullptr;
 
 #if RUNW_DISPATCH_PROFILE
@@ -843,14 +876,11 @@ I_Copy64:
   fp[U32(pc, 0)] = fp[U32(pc, 1)];
   pc += 16;
   NEXT();
-I_Copy128: {
-  const Slot* src = fp + U32(pc, 1);
-  Slot* dst = fp + U32(pc, 0);
-  dst[0] = src[0];
-  dst[1] = src[1];
+I_Copy128:
+  // The two slots may overlap when a value moves down by one slot.
+  std::memmove(fp + U32(pc, 0), fp + U32(pc, 1), 16);
   pc += 16;
   NEXT();
-}
 I_Const64:
   fp[U32(pc, 0)] = Rd<uint64_t>(pc + 12);
   pc += 20;
@@ -890,65 +920,46 @@ I_BrIfLoop:
     pc += 16;
   }
   NEXT();
-I_BrTable: {
-  uint32_t i = static_cast<uint32_t>(fp[U32(pc, 0)]);
-  const uint32_t n = U32(pc, 1);
-  if (i > n) i = n;
-  pc += Rd<int32_t>(pc + 16 + 4 * i);
+I_BrTable:
+  // An index past the table takes the default, the entry after the last.
+  pc += Rd<int32_t>(pc + 16 + 4 * std::min(static_cast<uint32_t>(fp[U32(pc, 0)]), U32(pc, 1)));
   NEXT();
-}
 I_Return64:
   // Return with a single one-slot result, copied into place first.
   fp[0] = fp[U32(pc, 0)];
   goto do_return;
 I_Return:
-do_return: {
-  const Thread::CallFrame& cf = t.frames[--t.depth];
+do_return:
+  --t.depth;
   std::atomic_signal_fence(std::memory_order_seq_cst);
-  if (cf.ret_pc == nullptr) return TrapCode::kOk;
-  pc = cf.ret_pc;
-  fp = cf.fp;
-  inst = cf.inst;
+  if (t.frames[t.depth].ret_pc == nullptr) return TrapCode::kOk;
+  pc = t.frames[t.depth].ret_pc;
+  fp = t.frames[t.depth].fp;
+  inst = t.frames[t.depth].inst;
   mem = inst->memory_base;
   NEXT();
-}
 I_Call:
   callee = inst->funcs[U32(pc, 0)];
   nfp = fp + U32(pc, 1);
   ret_pc = pc + 16;
   goto call;
-I_CallIndirect: {
-  TableInst* table_inst = inst->tables[U32(pc, 1)];
-  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 2)]);
-  if (i >= table_inst->elems.size()) [[unlikely]] {
-    t.trap_index = i;
-    TRAP(TrapCode::kUndefinedElement);
-  }
-  callee = reinterpret_cast<const FuncInst*>(table_inst->elems[i]);
-  if (callee == nullptr) [[unlikely]] {
-    t.trap_index = i;
-    TRAP(TrapCode::kUninitializedElement);
-  }
-  if (callee->type_id != inst->type_ids[U32(pc, 0)]) TRAP(TrapCode::kIndirectCallTypeMismatch);
+I_CallIndirect:
+  if (TrapCode tc = IndirectCallee(t, *inst, fp, pc, callee); tc != TrapCode::kOk) [[unlikely]]
+    TRAP(tc);
   nfp = fp + U32(pc, 3);
   ret_pc = pc + 24;
   goto call;
-}
 I_Trap:
   TRAP(static_cast<TrapCode>(U32(pc, 0)));
 I_Select64:
   fp[U32(pc, 0)] = static_cast<uint32_t>(fp[U32(pc, 3)]) ? fp[U32(pc, 1)] : fp[U32(pc, 2)];
   pc += 24;
   NEXT();
-I_Select128: {
-  const Slot* src = fp + (static_cast<uint32_t>(fp[U32(pc, 3)]) ? U32(pc, 1) : U32(pc, 2));
-  Slot* dst = fp + U32(pc, 0);
-  const Slot lo = src[0], hi = src[1];
-  dst[0] = lo;
-  dst[1] = hi;
+I_Select128:
+  std::memmove(fp + U32(pc, 0),
+               fp + (static_cast<uint32_t>(fp[U32(pc, 3)]) ? U32(pc, 1) : U32(pc, 2)), 16);
   pc += 24;
   NEXT();
-}
 I_RefIsNull:
   fp[U32(pc, 0)] = fp[U32(pc, 1)] == 0 ? 1 : 0;
   pc += 16;
@@ -961,24 +972,18 @@ I_GlobalGet64:
   fp[U32(pc, 0)] = inst->globals[U32(pc, 1)]->value[0];
   pc += 16;
   NEXT();
-I_GlobalGet128: {
-  const GlobalInst* g = inst->globals[U32(pc, 1)];
-  fp[U32(pc, 0)] = g->value[0];
-  fp[U32(pc, 0) + 1] = g->value[1];
+I_GlobalGet128:
+  std::memcpy(fp + U32(pc, 0), inst->globals[U32(pc, 1)]->value, 16);
   pc += 16;
   NEXT();
-}
 I_GlobalSet64:
   inst->globals[U32(pc, 0)]->value[0] = fp[U32(pc, 1)];
   pc += 16;
   NEXT();
-I_GlobalSet128: {
-  GlobalInst* g = inst->globals[U32(pc, 0)];
-  g->value[0] = fp[U32(pc, 1)];
-  g->value[1] = fp[U32(pc, 1) + 1];
+I_GlobalSet128:
+  std::memcpy(inst->globals[U32(pc, 0)]->value, fp + U32(pc, 1), 16);
   pc += 16;
   NEXT();
-}
 I_MemorySize:
   fp[U32(pc, 0)] = Mem0(inst).pages();
   pc += 12;
@@ -987,70 +992,68 @@ I_MemoryGrow:
   fp[U32(pc, 0)] = Mem0(inst).Grow(static_cast<uint32_t>(fp[U32(pc, 1)]));
   pc += 16;
   NEXT();
-I_MemoryInit: {
-  TrapCode tc =
-      MemoryInit(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]),
-                 static_cast<uint32_t>(fp[U32(pc, 2)]), static_cast<uint32_t>(fp[U32(pc, 3)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_MemoryInit:
+  if (TrapCode tc =
+          MemoryInit(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]),
+                     static_cast<uint32_t>(fp[U32(pc, 2)]), static_cast<uint32_t>(fp[U32(pc, 3)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 24;
   NEXT();
-}
 I_DataDrop:
   inst->datas[U32(pc, 0)] = {};
   pc += 12;
   NEXT();
-I_MemoryCopy: {
-  TrapCode tc =
-      MemoryCopy(inst, static_cast<uint32_t>(fp[U32(pc, 0)]), static_cast<uint32_t>(fp[U32(pc, 1)]),
-                 static_cast<uint32_t>(fp[U32(pc, 2)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_MemoryCopy:
+  if (TrapCode tc =
+          MemoryCopy(inst, static_cast<uint32_t>(fp[U32(pc, 0)]),
+                     static_cast<uint32_t>(fp[U32(pc, 1)]), static_cast<uint32_t>(fp[U32(pc, 2)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 20;
   NEXT();
-}
-I_MemoryFill: {
-  TrapCode tc =
-      MemoryFill(inst, static_cast<uint32_t>(fp[U32(pc, 0)]), static_cast<uint32_t>(fp[U32(pc, 1)]),
-                 static_cast<uint32_t>(fp[U32(pc, 2)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_MemoryFill:
+  if (TrapCode tc =
+          MemoryFill(inst, static_cast<uint32_t>(fp[U32(pc, 0)]),
+                     static_cast<uint32_t>(fp[U32(pc, 1)]), static_cast<uint32_t>(fp[U32(pc, 2)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 20;
   NEXT();
-}
-I_TableGet: {
-  const std::vector<Ref>& elems = inst->tables[U32(pc, 1)]->elems;
-  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 2)]);
-  if (i >= elems.size()) TRAP(TrapCode::kTableOutOfBounds);
-  fp[U32(pc, 0)] = elems[i];
+I_TableGet:
+  if (TrapCode tc =
+          TableGet(inst, U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]), fp[U32(pc, 0)]);
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 20;
   NEXT();
-}
-I_TableSet: {
-  std::vector<Ref>& elems = inst->tables[U32(pc, 0)]->elems;
-  const uint32_t i = static_cast<uint32_t>(fp[U32(pc, 1)]);
-  if (i >= elems.size()) TRAP(TrapCode::kTableOutOfBounds);
-  elems[i] = fp[U32(pc, 2)];
+I_TableSet:
+  if (TrapCode tc =
+          TableSet(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]), fp[U32(pc, 2)]);
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 20;
   NEXT();
-}
-I_TableInit: {
-  TrapCode tc =
-      TableInit(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
-                static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_TableInit:
+  if (TrapCode tc =
+          TableInit(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
+                    static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 28;
   NEXT();
-}
 I_ElemDrop:
   inst->elems[U32(pc, 0)].clear();
   pc += 12;
   NEXT();
-I_TableCopy: {
-  TrapCode tc =
-      TableCopy(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
-                static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_TableCopy:
+  if (TrapCode tc =
+          TableCopy(inst, U32(pc, 0), U32(pc, 1), static_cast<uint32_t>(fp[U32(pc, 2)]),
+                    static_cast<uint32_t>(fp[U32(pc, 3)]), static_cast<uint32_t>(fp[U32(pc, 4)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 28;
   NEXT();
-}
 I_TableGrow:
   fp[U32(pc, 0)] =
       inst->tables[U32(pc, 1)]->Grow(static_cast<uint32_t>(fp[U32(pc, 3)]), fp[U32(pc, 2)]);
@@ -1060,13 +1063,13 @@ I_TableSize:
   fp[U32(pc, 0)] = inst->tables[U32(pc, 1)]->elems.size();
   pc += 16;
   NEXT();
-I_TableFill: {
-  TrapCode tc = TableFill(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]), fp[U32(pc, 2)],
-                          static_cast<uint32_t>(fp[U32(pc, 3)]));
-  if (tc != TrapCode::kOk) TRAP(tc);
+I_TableFill:
+  if (TrapCode tc = TableFill(inst, U32(pc, 0), static_cast<uint32_t>(fp[U32(pc, 1)]),
+                              fp[U32(pc, 2)], static_cast<uint32_t>(fp[U32(pc, 3)]));
+      tc != TrapCode::kOk)
+    TRAP(tc);
   pc += 24;
   NEXT();
-}
 I_ShlAddImm:
   fp[U32(pc, 0)] = (Get<uint32_t>(fp, U32(pc, 1)) << (U32(pc, 3) & 31)) + U32(pc, 2);
   pc += 24;
@@ -1092,12 +1095,11 @@ I_AddImmBrLoop:
     TRAP(TrapCode::kInterrupted);
   pc += Rd<int32_t>(pc + 24);
   NEXT();
-I_Shuffle: {
-  V128 r = simd::I8x16Shuffle(Get<V128>(fp, U32(pc, 1)), Get<V128>(fp, U32(pc, 2)), pc + 20);
-  Put<V128>(fp, U32(pc, 0), r);
+I_Shuffle:
+  Put<V128>(fp, U32(pc, 0),
+            simd::I8x16Shuffle(Get<V128>(fp, U32(pc, 1)), Get<V128>(fp, U32(pc, 2)), pc + 20));
   pc += 36;
   NEXT();
-}
 
 call:
   // `callee` is to be called with its frame at `nfp`; `ret_pc` is where to resume.

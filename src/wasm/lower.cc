@@ -328,20 +328,18 @@ void Lowerer::EmitDeferred(const Entry& e, uint32_t dst) {
     U32(e.src);
     U32(static_cast<uint32_t>(e.bits));
     U32(e.src2);
-  } else if (e.kind == Kind::kAddReg) {
-    const uint32_t start = Here();
-    Op(HandlerFor(Opcode::kI32Add));
-    U32(dst);
-    U32(e.src);
-    U32(e.src2);
-    NoteSum(start, false);
   } else {
+    const bool imm = e.kind == Kind::kAddImm;
     const uint32_t start = Here();
-    Op(HandlerForImm(Opcode::kI32Add));
+    Op(imm ? HandlerForImm(Opcode::kI32Add) : HandlerFor(Opcode::kI32Add));
     U32(dst);
     U32(e.src);
-    Put(e.bits);
-    NoteSum(start, true);
+    if (imm) {
+      Put(e.bits);
+    } else {
+      U32(e.src2);
+    }
+    NoteSum(start, imm);
   }
 }
 

@@ -7,6 +7,8 @@ instead of piling up as zombies of PID 1.
 """
 import ctypes
 import os
+import sys
+import unittest
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -23,3 +25,13 @@ def reap_orphans():
                 return
         except ChildProcessError:
             return
+
+
+def main(what):
+    """Runs the test module's tests as root and as a subreaper; exit 77 (skipped,
+    for CTest's SKIP_RETURN_CODE) without root."""
+    if os.geteuid() != 0:
+        print("skipped: %s needs root" % what)
+        sys.exit(77)
+    become_subreaper()
+    unittest.main(verbosity=2)
